@@ -1,0 +1,41 @@
+"""Settings read once from the environment.
+
+Modules never read ``os.environ`` themselves: they take a :class:`Settings` (or a value
+taken from it) as an argument, so tests and the Airflow tasks pass exactly what they mean.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The project checkout: ``include/newsdesk/config.py`` -> three levels up.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where newsdesk keeps its state and which staging database it uses."""
+
+    state_dir: Path
+    db_url: str
+    sources_file: Path
+    templates_dir: Path
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read ``NEWSDESK_*`` variables; every one has a default for the embedded setup.
+
+        ``NEWSDESK_STATE_DIR`` (default ``<project>/.newsdesk``) holds the SQLite file and
+        other local state; ``NEWSDESK_DB_URL`` (default: SQLite in the state directory) is the
+        staging database; ``NEWSDESK_SOURCES`` (default ``include/sources/demo.yaml``) the
+        source registry.
+        """
+        env = os.environ if environ is None else environ
+        state_dir = Path(env.get("NEWSDESK_STATE_DIR") or PROJECT_ROOT / ".newsdesk")
+        db_url = env.get("NEWSDESK_DB_URL") or f"sqlite:///{state_dir / 'newsdesk.sqlite'}"
+        sources = Path(env.get("NEWSDESK_SOURCES") or PROJECT_ROOT / "include/sources/demo.yaml")
+        templates = Path(env.get("NEWSDESK_TEMPLATES") or PROJECT_ROOT / "templates")
+        return cls(state_dir=state_dir, db_url=db_url, sources_file=sources,
+                   templates_dir=templates)

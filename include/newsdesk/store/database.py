@@ -1,0 +1,96 @@
+"""Engines, sessions and migrations for the staging database.
+
+SQLite (a file in the state directory) is the embedded default; PostgreSQL is production.
+Both are always brought to the schema with Alembic (``migrate``), never with
+``create_all``, so the path a deployment takes is the path the tests take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from newsdesk.errors import ConfigError, StoreError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+@lru_cache(maxsize=16)
+def connect(db_url: str) -> Engine:
+    """One engine per URL per process (Airflow tasks and the CLI call this freely).
+
+    SQLite gets WAL and a busy timeout so that several mapped tasks writing at once wait
+    for each other instead of failing with "database is locked".
+    """
+    try:
+        url = make_url(db_url)
+    except ArgumentError as exc:
+        raise ConfigError(f"staging database URL {db_url!r} is not a valid URL") from exc
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def session_factory(db_url: str) -> sessionmaker[Session]:
+    return sessionmaker(connect(db_url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(db_url: str) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    session = session_factory(db_url)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(db_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", db_url.replace("%", "%%"))
+    return cfg
+
+
+def migrate(db_url: str) -> None:
+    """Bring the database to the newest schema (idempotent; safe to call before every run)."""
+    engine = connect(db_url)
+    try:
+        with engine.begin() as conn:
+            cfg = alembic_config(db_url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except OperationalError as exc:
+        raise StoreError(f"staging database {engine.url.render_as_string(hide_password=True)}: "
+                         f"cannot migrate: {exc.orig}") from exc
+
+
+def require_migrated(db_url: str) -> None:
+    """Fail with a clear message when the schema is missing (instead of a SQL error later)."""
+    if not inspect(connect(db_url)).has_table("items"):
+        raise StoreError(f"staging database {db_url!r} has no schema: run `newsdesk db migrate`")
