@@ -111,3 +111,17 @@ class SourceReport:
     items_updated: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What a parser found in one document.
+
+    ``warnings`` name what was skipped and why (a broken VEVENT, an entry with no title),
+    so one bad entry costs that entry only. ``feed_links`` are RSS/Atom feeds a page
+    advertises with ``<link rel="alternate">`` (feed autodiscovery).
+    """
+
+    items: list[ParsedItem]
+    warnings: list[str] = field(default_factory=list)
+    feed_links: list[str] = field(default_factory=list)

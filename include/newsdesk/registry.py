@@ -106,6 +106,7 @@ class Partner(BaseModel):
     short: str = Field(min_length=1)
     region: str | None = None
     language: str | None = None
+    timezone: str | None = None  # IANA zone for times a source gives without one
     home: str | None = None  # public home page, shown in the newsletter's section header
     division: bool = False  # the division's own publications (UN DESA / DPIDG)
     sources: list[Source] = Field(default_factory=list)
