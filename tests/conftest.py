@@ -17,8 +17,12 @@ import pytest
 
 from newsdesk.store.database import connect, migrate
 
-PG_ADMIN_DSN = os.environ.get("NEWSDESK_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
-PG_URL_BASE = os.environ.get("NEWSDESK_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+PG_ADMIN_DSN = os.environ.get(
+    "NEWSDESK_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test"
+)
+PG_URL_BASE = os.environ.get(
+    "NEWSDESK_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432"
+)
 
 
 def _pg_admin() -> psycopg2.extensions.connection:

@@ -13,11 +13,13 @@ def test_defaults_point_into_the_project() -> None:
 
 
 def test_environment_overrides(tmp_path: Path) -> None:
-    settings = Settings.from_env({
-        "NEWSDESK_STATE_DIR": str(tmp_path),
-        "NEWSDESK_DB_URL": "postgresql+psycopg2://postgres@127.0.0.1/newsdesk",
-        "NEWSDESK_SOURCES": str(tmp_path / "s.yaml"),
-    })
+    settings = Settings.from_env(
+        {
+            "NEWSDESK_STATE_DIR": str(tmp_path),
+            "NEWSDESK_DB_URL": "postgresql+psycopg2://postgres@127.0.0.1/newsdesk",
+            "NEWSDESK_SOURCES": str(tmp_path / "s.yaml"),
+        }
+    )
     assert settings.state_dir == tmp_path
     assert settings.db_url.startswith("postgresql")
     assert settings.sources_file == tmp_path / "s.yaml"

@@ -85,13 +85,21 @@ def test_source_keys_are_stable_under_reordering(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (("url: https://example.org/feed.xml", "url: ftp://example.org/feed.xml"),
-         "partner 'eropa', sources[0].url: must be an absolute http:// or https:// URL"),
+        (
+            ("url: https://example.org/feed.xml", "url: ftp://example.org/feed.xml"),
+            "partner 'eropa', sources[0].url: must be an absolute http:// or https:// URL",
+        ),
         (("kind: ics", "kind: ical"), "partner 'eropa', sources[2]: Input tag 'ical'"),
         (("id: eropa", "id: EROPA!"), "partner 'EROPA!', id: String should match pattern"),
         (("timeout_s: 20", "timeout_s: -5"), "settings.timeout_s: Input should be greater than 0"),
-        (('item: "article.post"', 'itme: "article.post"'), "sources[1].selectors.item: Field required"),
-        (("short: EROPA", "shorty: EROPA"), "partner 'eropa', shorty: Extra inputs are not permitted"),
+        (
+            ('item: "article.post"', 'itme: "article.post"'),
+            "sources[1].selectors.item: Field required",
+        ),
+        (
+            ("short: EROPA", "shorty: EROPA"),
+            "partner 'eropa', shorty: Extra inputs are not permitted",
+        ),
     ],
 )
 def test_errors_name_the_file_partner_and_field(
@@ -112,14 +120,16 @@ def test_duplicate_partner_ids_are_refused(tmp_path: Path) -> None:
 
 
 def test_html_source_needs_selectors_or_discovery(tmp_path: Path) -> None:
-    text = ("partners:\n  - id: a\n    name: A\n    short: A\n    sources:\n"
-            "      - {kind: html, url: 'https://a.example/news'}\n")
+    text = (
+        "partners:\n  - id: a\n    name: A\n    short: A\n    sources:\n"
+        "      - {kind: html, url: 'https://a.example/news'}\n"
+    )
     with pytest.raises(RegistryError, match="needs 'selectors' or 'discover_feed: true'"):
         load_registry(write(tmp_path, text))
 
 
 def test_unreadable_and_invalid_yaml_name_the_file(tmp_path: Path) -> None:
-    with pytest.raises(RegistryError, match="missing.yaml: cannot read"):
+    with pytest.raises(RegistryError, match=r"missing\.yaml: cannot read"):
         load_registry(tmp_path / "missing.yaml")
     with pytest.raises(RegistryError, match="not valid YAML"):
         load_registry(write(tmp_path, "partners: [unclosed\n"))

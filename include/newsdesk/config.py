@@ -37,5 +37,6 @@ class Settings:
         db_url = env.get("NEWSDESK_DB_URL") or f"sqlite:///{state_dir / 'newsdesk.sqlite'}"
         sources = Path(env.get("NEWSDESK_SOURCES") or PROJECT_ROOT / "include/sources/demo.yaml")
         templates = Path(env.get("NEWSDESK_TEMPLATES") or PROJECT_ROOT / "templates")
-        return cls(state_dir=state_dir, db_url=db_url, sources_file=sources,
-                   templates_dir=templates)
+        return cls(
+            state_dir=state_dir, db_url=db_url, sources_file=sources, templates_dir=templates
+        )

@@ -61,3 +61,11 @@ class EditionError(NewsdeskError):
 
 class RenderCheckError(NewsdeskError):
     """A rendered email failed one of the email checks; the message lists every failure."""
+
+
+class SourceFailedError(NewsdeskError):
+    """One source's ingestion failed (the fetch log has the details).
+
+    Raised by the Airflow task for that source, so its mapped instance shows as failed with
+    the reason in the log while the other sources carry on.
+    """

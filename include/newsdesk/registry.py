@@ -140,11 +140,15 @@ class Registry(BaseModel):
                 return partner
         raise RegistryError(f"no partner {partner_id!r} in the registry")
 
-    def enabled_sources(self) -> list[tuple[Partner, FeedSource | HtmlSource | IcsSource | JsonldSource]]:
+    def enabled_sources(
+        self,
+    ) -> list[tuple[Partner, FeedSource | HtmlSource | IcsSource | JsonldSource]]:
         """Every enabled source with its partner, in registry order."""
         return [(p, s) for p in self.partners for s in p.sources if s.enabled]
 
-    def source(self, source_id: str) -> tuple[Partner, FeedSource | HtmlSource | IcsSource | JsonldSource]:
+    def source(
+        self, source_id: str
+    ) -> tuple[Partner, FeedSource | HtmlSource | IcsSource | JsonldSource]:
         for partner in self.partners:
             for source in partner.sources:
                 if source_key(partner, source) == source_id:

@@ -27,7 +27,9 @@ _PARSERS: dict[str, str] = {
 
 def parser_for(kind: str) -> Callable[[Any, FetchedDocument], ParseResult]:
     module_name, func_name = _PARSERS[kind].split(":")
-    func: Callable[[Any, FetchedDocument], ParseResult] = getattr(import_module(module_name), func_name)
+    func: Callable[[Any, FetchedDocument], ParseResult] = getattr(
+        import_module(module_name), func_name
+    )
     return func
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -41,7 +42,7 @@ def connect(db_url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=60000")
@@ -86,8 +87,10 @@ def migrate(db_url: str) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
-        raise StoreError(f"staging database {engine.url.render_as_string(hide_password=True)}: "
-                         f"cannot migrate: {exc.orig}") from exc
+        raise StoreError(
+            f"staging database {engine.url.render_as_string(hide_password=True)}: "
+            f"cannot migrate: {exc.orig}"
+        ) from exc
 
 
 def require_migrated(db_url: str) -> None:
