@@ -1,0 +1,146 @@
+"""Partner HTML made safe for a newsletter, and the plain text read from it.
+
+Summaries come from sites we do not control and end up in subscribers' inboxes and in a
+web archive, so every summary goes through one allow-list sanitiser (nh3, the Python
+binding of Rust's ammonia, which parses like a browser does) before anything else reads
+it. The allow-list is the small set of tags a newsletter paragraph needs; links become
+absolute http(s) or mailto URLs with ``rel="noopener noreferrer"``. Images are not
+allowed: in partner summaries they are mostly tracking pixels or layout, and the
+newsletter template places its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from urllib.parse import urlsplit
+
+import nh3
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
+
+#: Tags kept in a summary. Others are removed but their text is kept, except the
+#: ``_DROP_WITH_CONTENT`` ones, whose content goes too.
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "p", "br", "div", "a", "strong", "em", "b", "i", "u", "ul", "ol", "li",
+        "blockquote", "h3", "h4", "h5", "h6", "abbr", "cite", "q", "code", "sub", "sup",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href", "title"}, "abbr": {"title"}}
+ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+LINK_REL = "noopener noreferrer"
+_DROP_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "embed",
+                      "svg", "math", "title", "textarea", "select"}  # fmt: skip
+
+#: Elements that start a new paragraph in :func:`html_to_text`.
+_BLOCKS = frozenset(
+    {
+        "p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+        "section", "article", "header", "footer", "aside", "nav", "table", "tr", "pre",
+        "figure", "figcaption", "dl", "dt", "dd", "hr", "address", "main",
+    }
+)  # fmt: skip
+_INVISIBLE = frozenset({"script", "style", "template", "noscript", "head", "title"})
+_SPACES = re.compile(r"\s+")
+
+
+def sanitize_html(html: str, *, base_url: str | None = None) -> str:
+    """Reduce partner HTML to the newsletter allow-list; hostile markup never survives.
+
+    Relative links are resolved against ``base_url`` (an absolute http(s) URL) or, without
+    one, removed; links with any scheme but http, https or mailto are removed (the link
+    text stays). Comments, scripts, styles, event handlers and unknown tags are gone.
+    """
+    try:
+        return _clean(html, _relative_policy(base_url))
+    except ValueError:
+        # ammonia refused the base URL (a host that is not a valid IDN, say): the item's
+        # own link is broken, so its relative links cannot be resolved either.
+        return _clean(html, "deny")
+
+
+_Relative = Literal["deny"] | tuple[Literal["rewrite_with_base"], str]
+
+
+def _relative_policy(base_url: str | None) -> _Relative:
+    try:
+        base = urlsplit(base_url or "")
+    except ValueError:
+        return "deny"
+    if base.scheme in ("http", "https") and base.netloc:
+        return ("rewrite_with_base", base.geturl())
+    return "deny"
+
+
+def _clean(html: str, url_relative: _Relative) -> str:
+    cleaned = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        url_relative=url_relative,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    return cleaned.strip()
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text: paragraphs apart by a blank line, list items as ``- item``.
+
+    Entities are decoded once (by the HTML parser); runs of whitespace become one space;
+    ``<br>`` is a line break. Script and style content is never text.
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    reader = _TextReader()
+    reader.walk(soup)
+    reader.end_block()
+    out = ""
+    for index, (text, is_item) in enumerate(reader.blocks):
+        if index:
+            out += "\n" if is_item and reader.blocks[index - 1][1] else "\n\n"
+        out += text
+    return out
+
+
+class _TextReader:
+    """Collects text per block; a block is a paragraph or a list item."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, bool]] = []
+        self._parts: list[str] = []
+        self._bullet = False  # the next non-empty block is a list item
+
+    def end_block(self) -> None:
+        lines = (_SPACES.sub(" ", line).strip() for line in "".join(self._parts).split("\n"))
+        text = "\n".join(line for line in lines if line)
+        self._parts = []
+        if text:
+            self.blocks.append((f"- {text}" if self._bullet else text, self._bullet))
+            self._bullet = False
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Tag):
+                self._element(child)
+            elif type(child) in (NavigableString, CData):
+                self._parts.append(_SPACES.sub(" ", str(child)))
+
+    def _element(self, tag: Tag) -> None:
+        name = tag.name
+        if name in _INVISIBLE:
+            return
+        if name == "br":
+            self._parts.append("\n")
+        elif name == "li":
+            self.end_block()
+            self._bullet = True
+            self.walk(tag)
+            self.end_block()
+        elif name in _BLOCKS:
+            self.end_block()
+            self.walk(tag)
+            self.end_block()
+        else:
+            self.walk(tag)
