@@ -1,0 +1,270 @@
+"""A real partner web server on 127.0.0.1 for the fetch tests.
+
+Each test gets a fresh threaded ``http.server`` on an ephemeral loopback port whose routes
+play the parts a partner site can play: a feed with validators, a slow answer, an endless
+body, redirect chains and loops, flaky and throttled pages, and a configurable robots.txt.
+The server records every request (path and headers) so tests can assert what reached it.
+"""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from newsdesk.fetch import Fetcher
+from newsdesk.registry import FetchSettings
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "fetch"
+FEED = (FIXTURES / "eropa-news.xml").read_bytes()
+LATIN1_PAGE = (FIXTURES / "clad-latin1.html").read_bytes()
+ROBOTS = (FIXTURES / "robots.txt").read_bytes()
+FEED_ETAG = '"eropa-v1"'
+FEED_LAST_MODIFIED = "Mon, 15 Apr 2024 02:00:00 GMT"
+ENDLESS_CHUNK = 64 * 1024
+ENDLESS_LIMIT = 256 * 1024 * 1024  # the server gives up by itself after this much
+
+
+@dataclass
+class Hit:
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class PartnerSite:
+    """What the server serves (tests may change ``robots``) and what it saw.
+
+    Test modules cannot import this conftest (pytest's importlib mode), so the documents
+    the server answers with travel on this object.
+    """
+
+    port: int = 0
+    feed: bytes = FEED
+    feed_etag: str = FEED_ETAG
+    feed_last_modified: str = FEED_LAST_MODIFIED
+    latin1_page: bytes = LATIN1_PAGE
+    robots: tuple[int, bytes] = (200, ROBOTS)
+    hits: list[Hit] = field(default_factory=list)
+    endless_bytes_sent: int = 0
+    endless_done: threading.Event = field(default_factory=threading.Event)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def paths(self) -> list[str]:
+        with self.lock:
+            return [hit.path for hit in self.hits]
+
+    def count(self, path: str) -> int:
+        return self.paths().count(path)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the tests assert on ``site.hits`` instead."""
+
+    def do_GET(self) -> None:
+        site = self.server.site
+        with site.lock:
+            site.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}))
+            seen = sum(1 for hit in site.hits if hit.path == self.path)
+        route = self.path.split("?")[0]
+        if route == "/robots.txt":
+            self._answer(site.robots[0], site.robots[1], "text/plain")
+        elif route in ("/feed.xml", "/private/feed.xml"):
+            self._feed()
+        elif route == "/slow":
+            site.stopping.wait(5)
+            self._answer(200, b"too late", "text/plain")
+        elif route == "/endless":
+            self._endless(site)
+        elif route == "/declared-huge":
+            self.send_response(200)
+            self.send_header("Content-Length", "10000000000")
+            self.end_headers()
+            self.wfile.write(b"x" * 1000)
+            self.close_connection = True
+        elif route.startswith("/redirect/"):
+            left = int(route.rsplit("/", 1)[1])
+            if left == 0:
+                self._answer(200, FEED, "application/rss+xml")
+            else:
+                self._redirect(f"/redirect/{left - 1}")
+        elif route == "/loop":
+            self._redirect("/loop")
+        elif route == "/to-ftp":
+            self._redirect("ftp://127.0.0.1/feed.xml")
+        elif route == "/flaky" and seen <= 2:  # 503 twice, then the feed
+            self._answer(503, b"busy", "text/plain")
+        elif route == "/flaky":
+            self._answer(200, FEED, "application/rss+xml")
+        elif route == "/down":
+            self._answer(503, b"down for maintenance", "text/plain")
+        elif route.startswith("/throttled"):
+            self._throttled(route, seen)
+        elif route == "/drop-once":
+            if seen == 1:
+                self.close_connection = True  # no status line at all: a dropped connection
+                return
+            self._answer(200, FEED, "application/rss+xml")
+        elif route == "/drip":
+            self._drip(site)
+        elif route == "/bad-location":
+            self._redirect("http://127.0.0.1:notaport/feed.xml")
+        elif route == "/latin1":
+            self._answer(200, LATIN1_PAGE, "text/html; charset=ISO-8859-1")
+        else:
+            self._answer(404, b"not found", "text/plain")
+
+    def _feed(self) -> None:
+        if self.headers.get("If-None-Match") == FEED_ETAG:
+            self.send_response(304)
+            self.send_header("ETag", FEED_ETAG)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self._answer(
+            200,
+            FEED,
+            "application/rss+xml; charset=utf-8",
+            {"ETag": FEED_ETAG, "Last-Modified": FEED_LAST_MODIFIED},
+        )
+
+    def _throttled(self, route: str, seen: int) -> None:
+        if seen > 1:
+            self._answer(200, FEED, "application/rss+xml")
+            return
+        retry_after = {
+            "/throttled": "7",
+            "/throttled-long": "3600",
+            "/throttled-date": formatdate(time.time() + 30, usegmt=True),
+        }[route]
+        self._answer(429, b"slow down", "text/plain", {"Retry-After": retry_after})
+
+    def _endless(self, site: PartnerSite) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        chunk = b"<item>" + b"x" * (ENDLESS_CHUNK - 6)
+        try:
+            while site.endless_bytes_sent < ENDLESS_LIMIT and not site.stopping.is_set():
+                self.wfile.write(chunk)
+                site.endless_bytes_sent += len(chunk)
+        except OSError:
+            pass  # the client hung up: what the test wants
+        finally:
+            site.endless_done.set()
+
+    def _drip(self, site: PartnerSite) -> None:
+        """One byte every 50 ms: never idle long enough for a read timeout."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        try:
+            for _ in range(1000):
+                if site.stopping.wait(0.05):
+                    return
+                self.wfile.write(b"x")
+                self.wfile.flush()
+        except OSError:
+            pass  # the client hung up
+
+    def _redirect(self, location: str) -> None:
+        self._answer(302, b"", "text/plain", {"Location": location})
+
+    def _answer(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, site: PartnerSite) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.site = site
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's ``getfqdn``: a reverse lookup is a name query too."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients hanging up mid-answer is what several tests do on purpose."""
+
+
+@pytest.fixture
+def site() -> Iterator[PartnerSite]:
+    partner = PartnerSite()
+    server = _Server(partner)
+    partner.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield partner
+    finally:
+        partner.stopping.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+@pytest.fixture
+def loopback_settings() -> FetchSettings:
+    """Settings for the loopback server: private hosts allowed (127.0.0.1 is loopback)."""
+    return FetchSettings(
+        user_agent="newsdesk-test/1.0 (+mailto:unpan@example.org)",
+        timeout_s=2.0,
+        max_bytes=100_000,
+        min_delay_s=0,
+        allow_private_hosts=True,
+        max_redirects=3,
+        retries=2,
+        backoff_s=1.0,
+    )
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Pass ``sleeps.append`` as the fetcher's sleep: waits are recorded, never slept."""
+    return []
+
+
+def refuse_dns(host: str, port: int) -> list[str]:
+    """The resolver of the loopback tests: they use IP literals, so any name asked for
+    (say, from a redirect) is a test bug, and must not become a real DNS query."""
+    raise OSError(f"the fetch tests resolve no names (asked for {host!r})")
+
+
+@pytest.fixture
+def make_fetcher(loopback_settings: FetchSettings, sleeps: list[float]) -> Callable[..., Fetcher]:
+    """Build a Fetcher for the loopback server; keyword arguments change the settings."""
+
+    def make(**changes: object) -> Fetcher:
+        settings = loopback_settings.model_copy(update=changes)
+        return Fetcher(settings, resolver=refuse_dns, sleep=sleeps.append)
+
+    return make
