@@ -67,3 +67,18 @@ def db_url(request: pytest.FixtureRequest) -> str:
     name = "sqlite_url" if request.param == "sqlite" else "pg_url"
     url: str = request.getfixturevalue(name)
     return url
+
+
+from newsdesk.fixtures import FixtureServer  # noqa: E402 - appended with the fixture below
+
+
+@pytest.fixture(scope="session")
+def fixture_sites() -> Iterator[FixtureServer]:
+    """The fixture partner sites on a free loopback port, for the whole test session.
+
+    Build a registry for it with ``newsdesk.fixtures.demo_registry(fixture_sites.base_url)``.
+    The request log is shared by every test of the session: assert on the entries your
+    test added (``fixture_sites.requests[before:]``), or start a ``FixtureServer`` of your own.
+    """
+    with FixtureServer() as server:
+        yield server
