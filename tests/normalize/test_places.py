@@ -57,3 +57,8 @@ def test_country_name_spellings() -> None:
     assert country_name("Russian Federation") == country_name("Россия") == "Russia"
     assert country_name("Atlantis") is None
     assert country_name("European Union") is None  # a CLDR territory, not a country
+
+
+def test_iso_country_codes_in_capitals_name_the_country() -> None:
+    assert parse_location("Dhaka, BD") == ("Dhaka", "Bangladesh", False)
+    assert parse_location("Pretoria, ZA") == ("Pretoria", "South Africa", False)

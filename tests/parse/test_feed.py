@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -269,3 +269,35 @@ def test_an_empty_feed_with_a_wrong_charset_is_empty_with_a_warning() -> None:
     [warning] = result.warnings
     assert "mis-declared" in warning
     assert "CharacterEncodingOverride" in warning
+
+
+def test_mod_event_dates_make_an_event() -> None:
+    body = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:ev="http://purl.org/rss/1.0/modules/event/">
+  <channel rdf:about="https://nispa.example/"><title>NISPAcee</title><link>https://nispa.example/</link>
+    <items><rdf:Seq><rdf:li resource="https://nispa.example/c2021"/></rdf:Seq></items></channel>
+  <item rdf:about="https://nispa.example/c2021"><title>29th NISPAcee Annual Conference</title>
+    <link>https://nispa.example/c2021</link>
+    <ev:startdate>2021-05-20</ev:startdate><ev:enddate>2021-05-22</ev:enddate>
+    <ev:location>Ljubljana, Slovenia</ev:location><ev:organizer>NISPAcee</ev:organizer></item>
+  <item rdf:about="https://nispa.example/bad"><title>Bad date</title><link>https://nispa.example/bad</link>
+    <ev:startdate>sometime in May</ev:startdate></item>
+</rdf:RDF>"""
+    doc = FetchedDocument(
+        url="https://nispa.example/rss.xml",
+        status_code=200,
+        body=body,
+        content_type="application/rdf+xml",
+        encoding=None,
+        etag=None,
+        last_modified=None,
+    )
+    result = parse_feed(FeedSource(kind="feed", url="https://nispa.example/rss.xml"), doc)
+    event, plain = result.items
+    assert event.kind == "event"
+    assert (event.starts_at, event.ends_at) == (date(2021, 5, 20), date(2021, 5, 22))
+    assert event.location == "Ljubljana, Slovenia"
+    assert event.organizer == "NISPAcee"
+    assert plain.kind == "news" and plain.starts_at is None
+    assert any("'sometime in May' is not an ISO date" in w for w in result.warnings)

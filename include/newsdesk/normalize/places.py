@@ -86,7 +86,14 @@ def parse_location(location: str | None) -> tuple[str | None, str | None, bool |
 
 
 def country_name(text: str) -> str | None:
-    """The CLDR English name of the country ``text`` names, in any known spelling."""
+    """The CLDR English name of the country ``text`` names, in any known spelling.
+
+    An ISO 3166-1 alpha-2 code in capitals ("BD", as schema.org's ``addressCountry``
+    allows) names its country too.
+    """
+    stripped = text.strip()
+    if len(stripped) == 2 and stripped.isupper() and stripped in _english_names():
+        return _english_names()[stripped]
     code = _country_codes().get(_key(text))
     return None if code is None else _english_names()[code]
 

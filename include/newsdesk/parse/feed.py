@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -19,6 +19,7 @@ import feedparser
 
 from newsdesk.errors import ParseError
 from newsdesk.normalize.sanitize import html_to_text
+from newsdesk.parse.dates import parse_iso
 from newsdesk.records import FetchedDocument, ParsedItem, ParseResult
 from newsdesk.registry import FeedSource
 
@@ -68,18 +69,42 @@ def parse_feed(source: FeedSource, doc: FetchedDocument) -> ParseResult:
         if not title and not link:
             warnings.append(f"{doc.url}: entry {position} has neither title nor link, skipped")
             continue
+        starts_at, ends_at = _event_dates(entry, position, doc.url, warnings)
         items.append(
             ParsedItem(
-                kind=source.item_kind,
+                kind="event" if starts_at is not None else source.item_kind,
                 title=title,
                 url=link,
                 summary_html=_summary_html(entry),
                 guid=_text(entry.get("id")),
                 published_at=_published(entry),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                location=_text(entry.get("ev_location")),
+                organizer=_text(entry.get("ev_organizer")),
                 language=_language(entry) or feed_language,
             )
         )
     return ParseResult(items=items, warnings=warnings)
+
+
+def _event_dates(
+    entry: Any, position: int, url: str, warnings: list[str]
+) -> tuple[datetime | date | None, datetime | date | None]:
+    """Start and end from the RSS ``mod_event`` module (``ev:startdate``, ``ev:enddate``).
+
+    Partners' event feeds (EROPA, NISPAcee, CLAD) carry their dates there; an entry with a
+    start is an event whatever the source's ``item_kind``. An unreadable date is a warning.
+    """
+    values: list[datetime | date | None] = []
+    for key in ("ev_startdate", "ev_enddate"):
+        text = _text(entry.get(key))
+        value = parse_iso(text) if text else None
+        if text and value is None:
+            warnings.append(f"{url}: entry {position}: {key[3:]} {text!r} is not an ISO date")
+        values.append(value)
+    start, end = values
+    return (start, end) if start is not None else (None, None)
 
 
 def _content_type(doc: FetchedDocument) -> str:
