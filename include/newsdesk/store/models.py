@@ -177,3 +177,41 @@ class ClusterSplitRow(Base):
     item_high: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EditionRow(Base):
+    """One newsletter issue (e.g. ``2020Q4``, ``quarterly``); its content lives in revisions."""
+
+    __tablename__ = "editions"
+    __table_args__ = (UniqueConstraint("key", "kind", name="uq_editions_key_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EditionRevisionRow(Base):
+    """An immutable build of an edition: the snapshot a render reads, and nothing else.
+
+    ``snapshot`` (canonical JSON) and ``number`` never change after insert; a rebuild adds
+    revision ``number + 1``. Only the review state moves: ``status`` with who/when
+    changed it (see newsdesk.edition.revisions.set_status).
+    """
+
+    __tablename__ = "edition_revisions"
+    __table_args__ = (UniqueConstraint("edition_id", "number", name="uq_edition_revisions_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    snapshot: Mapped[str] = mapped_column(Text)
+    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+    status_changed_by: Mapped[str | None] = mapped_column(String(200))
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    edition: Mapped[EditionRow] = relationship(lazy="joined", innerjoin=True)

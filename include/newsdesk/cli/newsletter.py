@@ -1,0 +1,87 @@
+"""``newsdesk newsletter build | render | publish``: the CLI over newsdesk.edition/render.
+
+A contract used by other tooling: ``build`` prints the new revision id on its last line;
+``render`` writes email.html, email.txt, web.html and email.eml; ``publish`` adds the
+edition to a static web archive. Each handler is one call into the library; the library
+imports happen inside the handlers so ``newsdesk --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from pathlib import Path
+from typing import Any
+
+from newsdesk.cli import add_command_group
+from newsdesk.cli.db_option import add_db_option, db_url
+from newsdesk.config import PROJECT_ROOT, Settings
+
+
+def register(subparsers: Any) -> None:
+    """Add ``newsletter`` and its three commands to the top-level parser."""
+    commands = add_command_group(subparsers, "newsletter",
+                                 help="build, render and publish newsletter editions")
+
+    build = commands.add_parser("build", help="build a quarter's edition as a draft revision")
+    build.add_argument("--quarter", required=True, help="the quarter, e.g. 2020Q4")
+    add_db_option(build)
+    build.add_argument("--sources", type=Path, default=None,
+                       help="source registry (default: $NEWSDESK_SOURCES)")
+    build.add_argument("--config", type=Path, default=PROJECT_ROOT / "include/newsletter.yaml",
+                       help="newsletter settings (default: include/newsletter.yaml)")
+    build.add_argument("--by", default=None, help="who builds it (default: the OS user)")
+    build.add_argument("--note", default=None, help="a note stored with the revision")
+    build.set_defaults(handler=build_command)
+
+    render = commands.add_parser("render", help="render a revision into files")
+    render.add_argument("revision", type=int, help="edition revision id")
+    render.add_argument("--out", type=Path, required=True, help="output directory")
+    add_db_option(render)
+    render.set_defaults(handler=render_command)
+
+    publish = commands.add_parser("publish", help="add a revision to the static web archive")
+    publish.add_argument("revision", type=int, help="edition revision id")
+    publish.add_argument("--archive", "--out", dest="archive", type=Path, required=True,
+                         help="archive directory")
+    add_db_option(publish)
+    publish.set_defaults(handler=publish_command)
+
+
+def build_command(args: argparse.Namespace) -> int:
+    """Build a draft revision; the revision id is the last line printed."""
+    from newsdesk.edition.builder import build_edition
+    from newsdesk.edition.config import load_newsletter_config
+    from newsdesk.registry import load_registry
+
+    revision = build_edition(
+        db_url(args), args.quarter,
+        load_registry(args.sources or Settings.from_env().sources_file),
+        load_newsletter_config(args.config),
+        created_by=args.by or getpass.getuser(), note=args.note)
+    snapshot = revision.snapshot
+    print(f"edition {revision.edition_key} revision {revision.number} ({revision.status}): "
+          f"{snapshot.item_count} items in {len(snapshot.sections)} sections")
+    print(revision.id)
+    return 0
+
+
+def render_command(args: argparse.Namespace) -> int:
+    """Render a revision (every check runs) and list the files written."""
+    from newsdesk.render.render import render_revision
+
+    for path in render_revision(db_url(args), args.revision, args.out,
+                                Settings.from_env().templates_dir):
+        print(path)
+    return 0
+
+
+def publish_command(args: argparse.Namespace) -> int:
+    """Render a revision and add it to the archive (idempotent)."""
+    from newsdesk.publish.archive import publish_revision
+
+    entry = publish_revision(db_url(args), args.revision, args.archive,
+                             Settings.from_env().templates_dir)
+    print(f"published {entry.edition_key} revision {entry.revision_number} "
+          f"to {args.archive / entry.edition_key / 'index.html'}")
+    return 0

@@ -1,0 +1,1 @@
+"""Publishing an approved edition outside email (the static web archive, and others)."""

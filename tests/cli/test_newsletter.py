@@ -1,0 +1,70 @@
+"""``newsdesk newsletter build | render | publish`` through the real parser."""
+
+from __future__ import annotations
+
+import argparse
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+from tests.newsletter_factory import insert, seed_items
+
+from newsdesk.cli import newsletter
+from newsdesk.config import PROJECT_ROOT
+
+REGISTRY = """\
+partners:
+  - {id: undesa, name: UN DESA Division for Public Institutions and Digital Government,
+     short: UN DESA/DPIDG, division: true, sources: []}
+  - {id: icap, name: Instituto Centroamericano de Administración Pública, short: ICAP,
+     language: es, sources: []}
+  - {id: eropa, name: Eastern Regional Organization for Public Administration, short: EROPA,
+     sources: []}
+  - {id: respa, name: Regional School of Public Administration, short: ReSPA, sources: []}
+  - {id: aapa, name: Asian Association for Public Administration, short: AAPA, sources: []}
+  - {id: nispacee, name: NISPAcee, short: NISPAcee, sources: []}
+  - {id: clad, name: Latin American Center for Development Administration, short: CLAD,
+     sources: []}
+"""
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="newsdesk")
+    newsletter.register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+def test_build_render_publish(sqlite_url: str, tmp_path: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    items, clusters = seed_items()
+    insert(sqlite_url, items, clusters)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(REGISTRY)
+    assert run(["newsletter", "build", "--quarter", "2020Q4", "--db", sqlite_url,
+                "--sources", str(sources), "--by", "cli-test"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    revision = out[-1]
+    assert revision.isdigit() and "edition 2020Q4 revision 1 (draft)" in out[0]
+
+    assert run(["newsletter", "render", revision, "--out", str(tmp_path / "out"),
+                "--db", sqlite_url]) == 0
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["email.eml", "email.html", "email.txt", "web.html"]
+    message = email.message_from_bytes((tmp_path / "out/email.eml").read_bytes(),
+                                       policy=policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+
+    assert run(["newsletter", "publish", revision, "--archive", str(tmp_path / "site"),
+                "--db", sqlite_url]) == 0
+    assert (tmp_path / "site/2020Q4/index.html").exists()
+    assert (tmp_path / "site/feed.atom").exists()
+
+
+def test_default_config_file_is_the_project_one() -> None:
+    parser = argparse.ArgumentParser(prog="newsdesk")
+    newsletter.register(parser.add_subparsers())
+    args = parser.parse_args(["newsletter", "build", "--quarter", "2020Q4"])
+    assert args.config == PROJECT_ROOT / "include/newsletter.yaml" and args.db is None
