@@ -1,0 +1,127 @@
+"""Title and summary tokens for similarity: casefolded, accent-free, order-insensitive.
+
+Tokens are compared as sets (Jaccard), so a reordered title is the same title, while a
+short title is never a perfect match for a longer one that contains it. Edition markers
+(years such as ``2024`` and ordinals such as ``29th``) are taken out of the set and kept
+apart: they say *which* edition, not *what* event, so two titles that both carry one and
+disagree are different editions whatever the rest says.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+WORD = re.compile(r"[^\W_]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|e|er|eme|o|a)")
+_ORDINAL_WORDS = frozenset({
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth",
+})
+#: Words that carry no identity in English, French and Spanish titles.
+STOPWORDS = frozenset({
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or",
+    "the", "to", "with", "its", "their", "our", "new",
+    "de", "del", "des", "du", "el", "en", "et", "la", "las", "le", "les", "los", "para",
+    "por", "pour", "sur", "un", "una", "une", "y",
+})
+#: Words every event title uses: a shared one of these does not make two titles alike.
+GENERIC_WORDS = frozenset({
+    "annual", "conference", "congress", "course", "event", "forum", "international",
+    "joint", "meeting", "programme", "program", "regional", "seminar", "series", "session",
+    "summit", "symposium", "training", "webinar", "workshop", "global", "world", "public",
+    "administration", "governance", "government", "management", "policy", "development",
+    "sustainable", "capacity", "network", "institute", "school", "national", "call",
+    "paper", "news", "update", "report", "launch", "online", "virtual", "high", "level",
+    "dialogue", "expert", "group", "edition", "day", "week", "lecture", "roundtable",
+    "panel", "meetup", "exhibition", "fair", "award", "ceremony", "launching",
+})
+_SEPARATOR = r"\s*(?::|\||\]|\)|\s[-–—]\s)\s*"
+
+
+@dataclass(frozen=True, slots=True)
+class TitleTokens:
+    """A title's identity words and its edition markers (years, ordinals)."""
+
+    words: frozenset[str]
+    years: frozenset[str]
+    ordinals: frozenset[str]
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents: ``"Réunion"`` and ``"REUNION"`` fold alike."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _stem(word: str) -> str:
+    """Plural ``s`` off (``SDGs`` = ``SDG``, ``conferences`` = ``conference``)."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words_of(text: str) -> list[str]:
+    """Folded word tokens without stopwords and single letters (digits stay)."""
+    return [
+        _stem(w) for w in WORD.findall(fold(text))
+        if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
+    ]
+
+
+@lru_cache(maxsize=4096)
+def partner_prefix(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern for a leading ``"EROPA: "``, ``"[IPAC] "`` or ``"NISPAcee | "`` label.
+
+    Only a label followed by a separator is taken off: in ``"AAPA Annual Conference"`` the
+    acronym is part of the name and stays.
+    """
+    names = sorted({fold(a).strip() for a in aliases if a.strip()}, key=len, reverse=True)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"^\s*[\[(]?\s*(?:{alternatives})(?:\s+news)?{_SEPARATOR}")
+
+
+def title_tokens(title: str, prefix: re.Pattern[str] | None = None) -> TitleTokens:
+    """Tokens of a title, after taking off a partner label that ``prefix`` matches."""
+    folded = fold(title)
+    if prefix is not None:
+        folded = prefix.sub("", folded, count=1)
+    words: set[str] = set()
+    years: set[str] = set()
+    ordinals: set[str] = set()
+    for raw in WORD.findall(folded):
+        if raw[0].isdigit():
+            if _YEAR.fullmatch(raw):
+                years.add(raw)
+            elif _ORDINAL.fullmatch(raw):
+                ordinals.add(raw.rstrip("abcdefghijklmnopqrstuvwxyz"))
+            else:
+                words.add(raw)
+        elif raw in _ORDINAL_WORDS:
+            ordinals.add(raw)
+        elif len(raw) > 1 and raw not in STOPWORDS:
+            words.add(_stem(raw))
+    return TitleTokens(frozenset(words), frozenset(years), frozenset(ordinals))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """|a ∩ b| / |a ∪ b|; 0.0 when both are empty (nothing to agree on)."""
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def editions_disagree(a: TitleTokens, b: TitleTokens) -> bool:
+    """Both titles name a year (or an ordinal) and the names differ: other editions."""
+    return bool(
+        (a.years and b.years and a.years != b.years)
+        or (a.ordinals and b.ordinals and a.ordinals != b.ordinals)
+    )
