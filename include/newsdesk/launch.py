@@ -1,0 +1,189 @@
+"""``make run`` and ``make demo``: newsdesk on real Airflow against the fixture partner sites.
+
+``python -m newsdesk.launch run`` starts the fixture sites and ``airflow standalone`` (UI
+and all) with a home under the state directory, logs in through the REST API, triggers
+``partner_ingest``, prints what it ingested, and keeps everything up until Ctrl-C; then it
+stops every process it started and checks that none is left.
+
+``python -m newsdesk.launch demo`` is the same pipeline headless: ``airflow dags test
+partner_ingest`` (one real DAG run, tasks in-process) on a fresh state directory, then the
+ingested items are printed and the command exits.
+
+Both run the DAG exactly as production does; only the registry (the demo registry rebased
+on the local fixture server) and the databases (SQLite files) differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from newsdesk.airflow_home import (
+    NewsdeskEnv,
+    admin_login,
+    airflow_environment,
+    migrate_metadata,
+    pick_port,
+    run_airflow,
+)
+from newsdesk.config import Settings
+from newsdesk.errors import NewsdeskError
+from newsdesk.standalone import AirflowAPI, start_standalone, wait_for_api
+
+DAG_ID = "partner_ingest"
+STARTUP_TIMEOUT_S = 240.0
+RUN_TIMEOUT_S = 600.0
+
+
+class _Stop(Exception):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C so every ``finally`` runs."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newsdesk.launch", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["run", "demo"])
+    args = parser.parse_args(argv)
+    state_dir = Settings.from_env().state_dir
+    try:
+        with _stop_on_signals():
+            if args.mode == "run":
+                run(state_dir)
+            else:
+                demo(state_dir / "demo")
+    except (KeyboardInterrupt, _Stop):
+        print("\nStopped.", flush=True)
+    except NewsdeskError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+def run(state_dir: Path) -> None:
+    """Airflow with its UI on the fixture sites, until Ctrl-C (``make run``)."""
+    from newsdesk.fixtures import FixtureServer, write_demo_registry
+
+    with FixtureServer(port=pick_port(8765)) as sites:
+        newsdesk = NewsdeskEnv(
+            state_dir=state_dir,
+            db_url=f"sqlite:///{state_dir / 'newsdesk.sqlite'}",
+            sources_file=write_demo_registry(sites.base_url, state_dir / "demo-sources.yaml"),
+        )
+        airflow_home = state_dir / "airflow"
+        env = airflow_environment(airflow_home, newsdesk, api_port=pick_port(8080))
+        api_url = env["AIRFLOW__API__BASE_URL"]
+        print(f"Fixture partner sites: {sites.base_url}/", flush=True)
+        print(f"Starting airflow standalone (AIRFLOW_HOME={airflow_home}); "
+              f"its output goes to {airflow_home / 'standalone.log'}", flush=True)
+        standalone = start_standalone(env, airflow_home / "standalone.log")
+        try:
+            wait_for_api(api_url, standalone, STARTUP_TIMEOUT_S)
+            user, password = admin_login(airflow_home)
+            print(f"\nAirflow UI: {api_url}/   login: {user} / {password}\n", flush=True)
+            _trigger_and_report(AirflowAPI(api_url, user, password), newsdesk)
+            print(f"\nAirflow keeps running at {api_url}/ (partner_ingest is scheduled every "
+                  "6 hours). Press Ctrl-C to stop.", flush=True)
+            while standalone.process.poll() is None:
+                time.sleep(1)
+            raise NewsdeskError(f"airflow standalone exited with "
+                                f"{standalone.process.returncode}; see {standalone.log_path}")
+        finally:
+            print("Stopping Airflow (every process of its session)...", flush=True)
+            standalone.stop()
+            print("Airflow stopped; no process left.", flush=True)
+
+
+def _trigger_and_report(api: AirflowAPI, newsdesk: NewsdeskEnv) -> None:
+    try:
+        api.wait_for_dag(DAG_ID, STARTUP_TIMEOUT_S)
+        run_id = api.unpause_and_run(DAG_ID)
+        print(f"Unpaused {DAG_ID}; waiting for run {run_id}...", flush=True)
+        state = api.wait_for_run(DAG_ID, run_id, RUN_TIMEOUT_S)
+        print(f"Run {run_id}: {state}", flush=True)
+        for ti in api.task_instances(DAG_ID, run_id):
+            label = ti.get("rendered_map_index") or ti["task_id"]
+            print(f"  {ti['task_id']:<20} {label:<32} {ti['state']}", flush=True)
+    finally:
+        api.close()
+    print_ingested(newsdesk.db_url)
+
+
+def demo(state_dir: Path) -> None:
+    """One headless ``partner_ingest`` run on a fresh state directory (``make demo``)."""
+    from newsdesk.fixtures import FixtureServer, write_demo_registry
+
+    shutil.rmtree(state_dir, ignore_errors=True)
+    with FixtureServer(port=pick_port(8765)) as sites:
+        newsdesk = NewsdeskEnv(
+            state_dir=state_dir,
+            db_url=f"sqlite:///{state_dir / 'newsdesk.sqlite'}",
+            sources_file=write_demo_registry(sites.base_url, state_dir / "demo-sources.yaml"),
+        )
+        airflow_home = state_dir / "airflow"
+        env = airflow_environment(airflow_home, newsdesk)
+        log_path = airflow_home / "dags-test.log"
+        print(f"Fixture partner sites: {sites.base_url}/", flush=True)
+        print(f"Running `airflow dags test {DAG_ID}` (AIRFLOW_HOME={airflow_home}; "
+              f"log: {log_path})...", flush=True)
+        migrate_metadata(env, log_path)
+        run_airflow(["dags", "test", DAG_ID], env, log_path)
+        print(f"{DAG_ID}: success\n", flush=True)
+    print_ingested(newsdesk.db_url)
+
+
+def print_ingested(db_url: str) -> None:
+    """Per-source outcome of the last fetch, then every stored item with its cluster."""
+    from newsdesk.store.database import session_scope
+    from newsdesk.store.items import list_items
+    from newsdesk.store.sources import fetch_log, source_health
+
+    with session_scope(db_url) as session:
+        last = {row.source_id: row for row in fetch_log(session)}
+        print("Sources (last fetch):")
+        for health in sorted(source_health(session), key=lambda h: h.source_id):
+            fetch = last.get(health.source_id)
+            counts = "" if fetch is None else (f"found {fetch.items_found:>3}, "
+                                               f"new {fetch.items_new:>3}")
+            error = f"  {health.last_error}" if health.last_error else ""
+            print(f"  {health.source_id:<32} {health.last_status or 'never':<12} "
+                  f"{counts}{error}")
+        items = list_items(session)
+        print(f"\nItems ({len(items)}):")
+        print(f"  {'partner':<10} {'kind':<11} {'date':<10}  {'cluster':>7}  title")
+        for item in items:
+            when = (item.starts_at if item.kind == "event" else None) or item.published_at
+            day = when.date().isoformat() if when else "-"
+            cluster = str(item.cluster_id) if item.cluster_id is not None else "-"
+            print(f"  {item.partner_id:<10} {item.kind:<11} {day:<10}  {cluster:>7}  "
+                  f"{_shorten(item.title, 70)}")
+    sys.stdout.flush()
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception, so cleanup runs as it does on Ctrl-C."""
+
+    def _raise(signum: int, _frame: FrameType | None) -> None:
+        raise _Stop(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, _raise) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
