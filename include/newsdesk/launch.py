@@ -135,7 +135,30 @@ def demo(state_dir: Path) -> None:
         migrate_metadata(env, log_path)
         run_airflow(["dags", "test", DAG_ID], env, log_path)
         print(f"{DAG_ID}: success\n", flush=True)
-    print_ingested(newsdesk.db_url)
+        print_ingested(newsdesk.db_url)
+        render_demo_newsletter(newsdesk, state_dir / "newsletter-2020Q4")
+
+
+def render_demo_newsletter(newsdesk: NewsdeskEnv, out_dir: Path) -> list[Path]:
+    """Build the 2020Q4 edition from what the demo ingested, render it, print its files.
+
+    The same calls as ``newsdesk newsletter build --quarter 2020Q4`` and ``render``.
+    """
+    from newsdesk.edition import build_edition, load_newsletter_config
+    from newsdesk.registry import load_registry
+    from newsdesk.render import render_revision
+
+    revision = build_edition(newsdesk.db_url, "2020Q4", load_registry(newsdesk.sources_file),
+                             load_newsletter_config(), created_by="make demo")
+    counts = ", ".join(f"{section.heading}: {len(section.items)}"
+                       for section in revision.snapshot.sections)
+    print(f"\nNewsletter 2020Q4: draft revision {revision.id} ({counts})")
+    templates = Settings.from_env().templates_dir
+    paths = render_revision(newsdesk.db_url, revision.id, out_dir, templates)
+    print("Rendered files:")
+    for path in paths:
+        print(f"  {path}")
+    return paths
 
 
 def print_ingested(db_url: str) -> None:
