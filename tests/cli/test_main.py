@@ -1,0 +1,42 @@
+"""The command line's frame: help, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsdesk.cli import COMMAND_MODULES, main
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: newsdesk" in capsys.readouterr().err
+
+
+def test_group_without_subcommand_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db"]) == 2
+    assert "migrate" in capsys.readouterr().err
+
+
+def test_every_command_module_registers(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    listed = capsys.readouterr().out
+    for command in ("ingest", "items", "db", "sources", "fixtures"):
+        assert command in listed
+    assert "newsdesk.cli.ingest" in COMMAND_MODULES
+
+
+def test_store_error_is_one_line_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["items", "--json", "--db", f"sqlite:///{tmp_path / 'none.sqlite'}"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("newsdesk: ") and "newsdesk db migrate" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_database_url_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "migrate", "--db", "not a url"]) == 2
+    assert "not a valid URL" in capsys.readouterr().err
