@@ -116,6 +116,7 @@ def _follow_item_page(fetcher: Fetcher, source: HtmlSource, item: ParsedItem,
     return dataclasses.replace(
         item,
         summary_html=page.summary_html or item.summary_html,
+        base_url=page_doc.url if page.summary_html else item.base_url,
         published_at=item.published_at or as_datetime(page.published_at),
     )
 

@@ -42,7 +42,9 @@ class ParsedItem:
     ``title`` is plain text, unescaped exactly once by the parser. ``summary_html`` is the
     source's HTML as found (``normalize`` sanitises it). Datetimes are timezone-aware when
     the source says the zone; an all-day event carries ``date`` values in ``starts_at`` and
-    ``ends_at`` (``ends_at`` inclusive, the last day).
+    ``ends_at`` (``ends_at`` inclusive, the last day). ``base_url`` is the URL that
+    relative links in ``summary_html`` are relative to: the page or feed the summary was
+    read from (the sanitiser resolves them against it; without it, the item's own URL).
     """
 
     kind: ItemKind
@@ -58,6 +60,7 @@ class ParsedItem:
     recurrence: str | None = None  # RFC 5545 RRULE text of a recurring series
     language: str | None = None
     organizer: str | None = None
+    base_url: str | None = None
 
 
 @dataclass(frozen=True)

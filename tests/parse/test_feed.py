@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from newsdesk.errors import ParseError
+from newsdesk.normalize import normalize_item
 from newsdesk.parse import parse_document
 from newsdesk.parse.feed import parse_feed
 from newsdesk.records import FetchedDocument, ParsedItem
-from newsdesk.registry import FeedSource
+from newsdesk.registry import FeedSource, Partner
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 SOURCE = FeedSource(kind="feed", url="https://partner.example/feed.xml")
@@ -58,9 +59,13 @@ def test_rss20_entries_links_dates_and_content() -> None:
         "?utm_source=rss&utm_medium=feed&id=378"
     )
     assert first.published_at == datetime(2020, 10, 20, 7, 30, tzinfo=UTC)
-    # content:encoded wins over description; relative links are resolved to the document URL.
+    # content:encoded wins over description; relative links resolve against the document
+    # URL, which the item carries to the sanitiser (normalize resolves them there).
     assert "<li>8,000 civil servants trained</li>" in first.summary_html
-    assert 'href="https://partner.example/0/page/annual-report-2020"' in first.summary_html
+    assert first.base_url == "https://partner.example/feeds/rss20.xml"
+    item = normalize_item(first, partner=Partner(id="respa", name="ReSPA", short="ReSPA"),
+                          source_id="respa/feed")
+    assert 'href="https://partner.example/0/page/annual-report-2020"' in item.summary_html
     assert first.language == "en-us"
     # A relative entry link is resolved against the document URL.
     assert second.url == "https://partner.example/0/news/381/governing-board-11"

@@ -43,7 +43,8 @@ def normalize_item(
     place = f"partner {partner.id!r}, source {source_id!r}"
     zone = _zone(default_timezone, place)
     url, canonical = _link(parsed.url)
-    summary_html = sanitize_html(parsed.summary_html, base_url=url) if parsed.summary_html else ""
+    summary_html = (sanitize_html(parsed.summary_html, base_url=parsed.base_url or url)
+                    if parsed.summary_html else "")
     summary_text = html_to_text(summary_html) if summary_html else ""
     title = plain_title(parsed.title)
     if not title and url is None:

@@ -16,7 +16,8 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, CData, NavigableString, Tag
+from lxml import etree
+from lxml import html as lxml_html
 
 #: Tags kept in a summary. Others are removed but their text is kept, except the
 #: ``_DROP_WITH_CONTENT`` ones, whose content goes too.
@@ -90,11 +91,16 @@ def html_to_text(html: str) -> str:
     """Readable plain text: paragraphs apart by a blank line, list items as ``- item``.
 
     Entities are decoded once (by the HTML parser); runs of whitespace become one space;
-    ``<br>`` is a line break. Script and style content is never text.
+    ``<br>`` is a line break. Script and style content is never text. lxml's HTML parser
+    (libxml2) reads the markup: it is what makes this step cheap enough to run on every
+    item of every fetch.
     """
-    soup = BeautifulSoup(html, "html.parser")
     reader = _TextReader()
-    reader.walk(soup)
+    for node in _fragments(html):
+        if isinstance(node, str):
+            reader.text(node)
+        else:
+            reader.element(node)
     reader.end_block()
     out = ""
     for index, (text, is_item) in enumerate(reader.blocks):
@@ -102,6 +108,21 @@ def html_to_text(html: str) -> str:
             out += "\n" if is_item and reader.blocks[index - 1][1] else "\n\n"
         out += text
     return out
+
+
+def _fragments(html: str) -> list[str | lxml_html.HtmlElement]:
+    """Top-level text and elements of an HTML fragment ([] for blank input).
+
+    libxml2 refuses a few inputs a browser reads (an XML encoding declaration in a str);
+    those are read again after nh3 has reduced them to plain markup.
+    """
+    if not html.strip():
+        return []
+    try:
+        return list(lxml_html.fragments_fromstring(html))
+    except (etree.ParserError, ValueError):
+        cleaned = _clean(html, "deny")
+        return list(lxml_html.fragments_fromstring(cleaned)) if cleaned.strip() else []
 
 
 class _TextReader:
@@ -120,27 +141,31 @@ class _TextReader:
             self.blocks.append((f"- {text}" if self._bullet else text, self._bullet))
             self._bullet = False
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Tag):
-                self._element(child)
-            elif type(child) in (NavigableString, CData):
-                self._parts.append(_SPACES.sub(" ", str(child)))
+    def text(self, value: str | None) -> None:
+        if value:
+            self._parts.append(_SPACES.sub(" ", value))
 
-    def _element(self, tag: Tag) -> None:
-        name = tag.name
-        if name in _INVISIBLE:
-            return
-        if name == "br":
+    def element(self, node: lxml_html.HtmlElement) -> None:
+        """An element's text, then its tail (the text after it, inside its parent)."""
+        name = node.tag.lower() if isinstance(node.tag, str) else None
+        if name is None or name in _INVISIBLE:  # comments, processing instructions
+            pass
+        elif name == "br":
             self._parts.append("\n")
         elif name == "li":
             self.end_block()
             self._bullet = True
-            self.walk(tag)
+            self._children(node)
             self.end_block()
         elif name in _BLOCKS:
             self.end_block()
-            self.walk(tag)
+            self._children(node)
             self.end_block()
         else:
-            self.walk(tag)
+            self._children(node)
+        self.text(node.tail)
+
+    def _children(self, node: lxml_html.HtmlElement) -> None:
+        self.text(node.text)
+        for child in node:
+            self.element(child)

@@ -74,6 +74,8 @@ def _host(parts: SplitResult) -> str:
     host = parts.hostname or ""
     if ":" in host:  # an IPv6 literal
         return f"[{host}]"
+    if host.isascii():  # already lower-cased by urlsplit; only non-ASCII needs IDNA
+        return host
     try:
         return idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError:

@@ -40,8 +40,13 @@ def parse_feed(source: FeedSource, doc: FetchedDocument) -> ParseResult:
         return ParseResult(items=[])
     parsed = feedparser.parse(
         doc.body,
-        response_headers={"content-type": _content_type(doc), "content-location": doc.url},
-        resolve_relative_uris=True,
+        response_headers={"content-type": _content_type(doc)},
+        # Relative links: feedparser resolves only a feed that declares xml:base (it
+        # tracks the nested scopes); entry links are joined to the feed URL in _link, and
+        # summary links are resolved by the sanitiser against base_url in the pass that
+        # cleans them. No Content-Location is passed: resolving every element against it
+        # cost more than all of normalisation (benchmarks/bench_ingest.py).
+        resolve_relative_uris=b"xml:base" in doc.body,
         sanitize_html=False,
     )
     warnings: list[str] = []
@@ -83,6 +88,7 @@ def parse_feed(source: FeedSource, doc: FetchedDocument) -> ParseResult:
                 location=_text(entry.get("ev_location")),
                 organizer=_text(entry.get("ev_organizer")),
                 language=_language(entry) or feed_language,
+                base_url=doc.url,
             )
         )
     return ParseResult(items=items, warnings=warnings)

@@ -138,6 +138,7 @@ def _parse_item(
             summary_html=summary_html,
             published_at=as_datetime(when),
             language=source.language,
+            base_url=base,
         )
     location = None
     if selectors.location:
@@ -151,6 +152,7 @@ def _parse_item(
         ends_at=_date(source, element, selectors.end, where, warnings),
         location=location,
         language=source.language,
+        base_url=base,
     )
 
 

@@ -205,6 +205,7 @@ def _article(
         published_at=as_datetime(_when(obj, "datePublished", source.language, where, warnings)),
         language=_language(source, obj),
         organizer=_name(obj.get("publisher")),
+        base_url=doc.url,
     )
 
 
@@ -237,6 +238,7 @@ def _event(
         online=online,
         language=_language(source, obj),
         organizer=_name(obj.get("organizer")),
+        base_url=doc.url,
     )
 
 

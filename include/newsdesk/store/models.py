@@ -118,7 +118,8 @@ class ItemRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     # sha256 of partner id and identity (canonical URL, else guid, else content hash).
     item_key: Mapped[str] = mapped_column(String(64), unique=True)
-    partner_id: Mapped[str] = mapped_column(String(64), index=True)
+    # Queries by partner use the prefix of ix_items_partner_guid.
+    partner_id: Mapped[str] = mapped_column(String(64))
     source_id: Mapped[str] = mapped_column(String(200))  # the source that first reported it
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(Text)

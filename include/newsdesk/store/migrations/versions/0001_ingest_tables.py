@@ -106,7 +106,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_items_kind_published", ["kind", "published_at"], unique=False)
         batch_op.create_index("ix_items_kind_starts", ["kind", "starts_at"], unique=False)
         batch_op.create_index("ix_items_partner_guid", ["partner_id", "guid"], unique=False)
-        batch_op.create_index(batch_op.f("ix_items_partner_id"), ["partner_id"], unique=False)
 
     op.create_table(
         "cluster_splits",
@@ -135,7 +134,6 @@ def downgrade() -> None:
     op.drop_table("item_sources")
     op.drop_table("cluster_splits")
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_items_partner_id"))
         batch_op.drop_index("ix_items_partner_guid")
         batch_op.drop_index("ix_items_kind_starts")
         batch_op.drop_index("ix_items_kind_published")
