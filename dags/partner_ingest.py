@@ -89,9 +89,11 @@ def partner_ingest() -> None:
     def cluster_and_publish(source_ids: list[str]) -> dict[str, Any]:
         """Re-cluster everything stored; log which sources made it into this run."""
         from newsdesk.config import Settings
-        from newsdesk.store.clusters import recluster
+        from newsdesk.ingest import cluster_items
+        from newsdesk.registry import load_registry
 
-        stats = recluster(Settings.from_env().db_url)
+        settings = Settings.from_env()
+        stats = cluster_items(load_registry(settings.sources_file), settings.db_url)
         ti = get_current_context()["ti"]
         states = ti.get_task_states(
             dag_id=ti.dag_id, task_ids=["ingest_source"], run_ids=[ti.run_id]

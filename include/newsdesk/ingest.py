@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsdesk.errors import FetchError, NewsdeskError, ParseError
 from newsdesk.fetch import Fetcher
@@ -29,6 +30,9 @@ from newsdesk.store.database import migrate, require_migrated, session_scope
 from newsdesk.store.items import upsert_items
 from newsdesk.store.models import utcnow
 from newsdesk.store.sources import record_fetch, sync_sources, upsert_source, validators
+
+if TYPE_CHECKING:
+    from newsdesk.store.clusters import ClusterStats
 
 
 @dataclass
@@ -196,12 +200,21 @@ def ingest_all(registry: Registry, db_url: str, *, fetcher: Fetcher | None = Non
     with _fetcher_for(registry, fetcher) as active:
         reports = [ingest_source(registry, source_id, db_url, fetcher=active)
                    for source_id in enabled_source_ids(registry)]
+    cluster_items(registry, db_url)
+    return reports
+
+
+def cluster_items(registry: Registry, db_url: str) -> ClusterStats:
+    """Re-cluster every stored item, with the registry's partner names.
+
+    The names let the representative rule recognise an organiser's own announcement
+    ("AAPA Annual Conference" from AAPA). The CLI and the DAG's last task both call this.
+    """
     # Imported here: clustering and its similarity libraries are only needed at this point.
     from newsdesk.dedupe import partner_names
     from newsdesk.store.clusters import recluster
 
-    recluster(db_url, partners=partner_names(registry))
-    return reports
+    return recluster(db_url, partners=partner_names(registry))
 
 
 @contextmanager

@@ -1,0 +1,168 @@
+"""End to end on the fixture partner sites, as the seeds describe them.
+
+Every source of ``include/sources/demo.yaml`` is ingested over loopback HTTP into SQLite
+and into PostgreSQL; then the named duplicate pairs must be one cluster and the named
+look-alike pairs must stay apart (tests/fixtures/sites/README.md lists them), and the
+2020Q4 and 2024Q4 editions must have the shape of seeds 001 and 000.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from newsdesk.cli import main
+from newsdesk.edition import build_edition, load_newsletter_config
+from newsdesk.fixtures import DEMO_FAILING_SOURCES, FixtureServer, demo_registry
+from newsdesk.ingest import ingest_all
+from newsdesk.registry import Registry
+
+#: (partner, start of title) pairs that report the same thing and must share a cluster.
+DUPLICATES = {
+    "D1: the AAPA/EROPA conference in Jakarta, announced by both partners": (
+        ("eropa", "EROPA–AAPA Joint Conference 2024"),
+        ("aapa", "AAPA Annual Conference 2024: Public Administration for the Sustainable"),
+    ),
+}
+#: Pairs that look alike but are different things: never one cluster.
+LOOK_ALIKES = {
+    "L1: NISPAcee Annual Conference 2024 (Tbilisi) vs 2025 (Bratislava)": (
+        ("nispacee", "NISPAcee Annual Conference 2024"),
+        ("nispacee", "NISPAcee Annual Conference 2025"),
+    ),
+    "L2: the two DPIDG capacity development webinars (October and December 2020)": (
+        ("dpidg", "Capacity Development Webinar on “Accelerating Digital Transformation"),
+        ("dpidg", 'Capacity Development Webinar on "Developing Institutional Capacities'),
+    ),
+    "L3: IGF 2020 vs IGF 2024": (
+        ("dpidg", "Fifteenth Annual Meeting of the Internet Governance Forum"),
+        ("dpidg", "19th Annual Meeting of the Internet Governance Forum"),
+    ),
+    "L4: EROPA Bulletin Volume 41 vs the fourth-quarter 2024 bulletin": (
+        ("eropa", "The Eastern Regional Organization for Public Administration (EROPA) Bulletin"),
+        ("eropa", "EROPA Bulletin: fourth quarter 2024"),
+    ),
+}
+
+
+@pytest.fixture
+def ingested(db_url: str, fixture_sites: FixtureServer) -> Iterator[tuple[str, Registry]]:
+    registry = demo_registry(fixture_sites.base_url)
+    reports = ingest_all(registry, db_url)
+    failed = sorted(r.source_id for r in reports if r.status == "failed")
+    assert failed == sorted(DEMO_FAILING_SOURCES), [r.error for r in reports if r.error]
+    yield db_url, registry
+
+
+def stored_items(db_url: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """Every item through the CLI contract, ``newsdesk items --json``."""
+    capsys.readouterr()
+    assert main(["items", "--db", db_url, "--json"]) == 0
+    items: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    return items
+
+
+def find(items: list[dict[str, Any]], partner: str, title_start: str) -> dict[str, Any]:
+    matches = [i for i in items if i["partner"] == partner and i["title"].startswith(title_start)]
+    assert len(matches) == 1, f"{partner}: {title_start!r} matched {len(matches)} items"
+    return matches[0]
+
+
+def test_named_pairs_on_the_fixture_sites(
+    ingested: tuple[str, Registry], capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = stored_items(ingested[0], capsys)
+    for name, (a, b) in DUPLICATES.items():
+        first, second = find(items, *a), find(items, *b)
+        assert first["cluster_id"] == second["cluster_id"], f"{name}: not clustered"
+    for name, (a, b) in LOOK_ALIKES.items():
+        first, second = find(items, *a), find(items, *b)
+        assert first["cluster_id"] != second["cluster_id"], f"{name}: wrongly clustered"
+
+
+def test_same_url_from_two_sources_is_one_item_with_provenance(
+    ingested: tuple[str, Registry], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """D2: ReSPA's governing board meeting is in its HTML listing and its Latin-1 feed."""
+    items = stored_items(ingested[0], capsys)
+    board = find(items, "respa", "The 11th ReSPA Governing Board meeting")
+    assert board["sources"] == ["respa/feed", "respa/news"]
+
+
+def test_events_carry_times_places_and_clusters(
+    ingested: tuple[str, Registry], capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = stored_items(ingested[0], capsys)
+    jakarta = find(items, "aapa", "AAPA Annual Conference 2024")
+    assert (jakarta["starts_at"], jakarta["ends_at"]) == ("2024-11-13", "2024-11-15")
+    assert (jakarta["city"], jakarta["country"]) == ("Jakarta", "Indonesia")
+    assert jakarta["cluster_id"] is not None
+    training = find(items, "unpog", "UNPOG Online Training Series")
+    assert training["recurrence"].startswith("FREQ=WEEKLY")
+    assert training["event_tz"] == "Asia/Seoul"
+    assert training["starts_at"].endswith("+00:00")
+    icap = find(items, "icap", "Taller virtual Prospectiva")
+    assert icap["language"] == "es"
+    assert icap["starts_at"].startswith("2020-11-13")
+    kinds = {i["kind"] for i in items}
+    assert kinds == {"news", "event", "publication"}
+
+
+def test_a_second_ingest_adds_nothing(
+    ingested: tuple[str, Registry], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_url, registry = ingested
+    before = stored_items(db_url, capsys)
+    reports = ingest_all(registry, db_url)
+    assert sum(r.items_new for r in reports) == 0
+    assert {r.status for r in reports if r.source_id not in DEMO_FAILING_SOURCES} == {
+        "not_modified"
+    }
+    assert stored_items(db_url, capsys) == before
+
+
+def test_the_2020q4_edition_has_the_shape_of_seed_001(ingested: tuple[str, Registry]) -> None:
+    db_url, registry = ingested
+    snapshot = build_edition(db_url, "2020Q4", registry, load_newsletter_config(),
+                             created_by="test").snapshot
+    roles = [section.role for section in snapshot.sections]
+    assert roles[0] == "division" and roles[-1] == "upcoming"
+    by_key = {section.key: section for section in snapshot.sections}
+    division = [item.title for item in by_key["dpidg"].items]
+    assert any(title.startswith("Fifteenth Annual Meeting of the Internet Governance Forum")
+               for title in division)
+    assert any("EROPA" in item.title and "Bulletin" in item.title
+               for item in by_key["eropa"].items)
+    assert len(by_key["respa"].items) >= 5
+    spanish = [item for item in by_key["icap"].items if item.language == "es"]
+    assert [item.title for item in spanish] == [
+        "XLVI Ceremonia de Graduación del ICAP",
+        "Taller virtual Prospectiva e innovación en la gestión territorial",
+    ]
+    upcoming = {item.partner_id for item in by_key["upcoming"].items}
+    assert {"eropa", "aapa", "icap", "unpog"} <= upcoming
+    shown = [item.item_id for section in snapshot.sections for item in section.items]
+    assert len(shown) == len(set(shown)), "an item is shown twice"
+
+
+def test_the_2024q4_edition_shows_the_conferences_of_seed_000(
+    ingested: tuple[str, Registry],
+) -> None:
+    db_url, registry = ingested
+    snapshot = build_edition(db_url, "2024Q4", registry, load_newsletter_config(),
+                             created_by="test").snapshot
+    titles = [item.title for section in snapshot.sections for item in section.items]
+    jakarta = [t for t in titles if "Jakarta" in t or t.startswith(("AAPA Annual", "EROPA–AAPA"))]
+    assert len(jakarta) == 1, f"the Jakarta conference must appear once: {jakarta}"
+    for expected in ("XXIX Congreso Internacional del CLAD",
+                     "First Annual Conference of the South Asian Network",
+                     "Forum Africain des Managers Territoriaux",
+                     "Encuentro Nacional de Administración Pública 2024",
+                     "IIAS Conference 2024 in Mombasa"):
+        assert any(t.startswith(expected) for t in titles), expected
+    shown = next(i for s in snapshot.sections for i in s.items if i.title == jakarta[0])
+    other = {"eropa": "AAPA", "aapa": "EROPA"}[shown.partner_id]
+    assert shown.also_reported_by == [other]
