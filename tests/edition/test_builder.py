@@ -9,13 +9,13 @@ from sqlalchemy import update
 from tests.newsletter_factory import BUILT_AT, config, insert, registry, seed_items
 
 from newsdesk.config import Settings
-from newsdesk.edition.builder import build_edition
+from newsdesk.edition.builder import build_edition, place_phrase
 from newsdesk.edition.config import load_newsletter_config
 from newsdesk.edition.revisions import list_revisions, load_revision, set_status
 from newsdesk.errors import ConfigError, EditionError
 from newsdesk.render.render import render_edition
 from newsdesk.store.database import session_scope
-from newsdesk.store.models import EditionRevisionRow
+from newsdesk.store.models import EditionRevisionRow, ItemRow
 
 
 def test_build_stores_a_reproducible_draft_revision(db_url: str) -> None:
@@ -81,3 +81,23 @@ def test_project_newsletter_file_loads_and_errors_name_the_field(tmp_path: Path)
         load_newsletter_config(bad)
     assert f"{bad}: timezone: unknown IANA time zone 'Mars/Base'" in str(err.value)
     assert f"{bad}: read_more: may only use the {{title}} placeholder" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("city", "country", "location", "online", "expected"),
+    [
+        ("Jakarta", "Indonesia", "Jakarta, Indonesia", False, "Jakarta, Indonesia"),
+        ("Jakarta", "Indonesia", "Jakarta, Indonesia and online", True,
+         "Jakarta, Indonesia and online"),
+        (None, None, "Online", True, "Online"),
+        (None, None, "Zoom", True, "Zoom"),
+        (None, None, None, True, "Online"),
+        (None, "Morocco", "Maroc", False, "Morocco"),
+        (None, None, "Palais des Nations", None, "Palais des Nations"),
+        (None, None, None, None, ""),
+    ],
+)
+def test_place_phrase(city: str | None, country: str | None, location: str | None,
+                      online: bool | None, expected: str) -> None:
+    item = ItemRow(city=city, country=country, location=location, online=online)
+    assert place_phrase(item) == expected

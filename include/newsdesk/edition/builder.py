@@ -105,17 +105,22 @@ def _snapshot_item(item: ItemRow, partner: Partner, config: NewsletterConfig, up
         item_id=item.id, partner_id=partner.id, partner_short=partner.short, kind=item.kind,
         title=" ".join(item.title.split()), url=url,
         date_phrase=date_phrase(timing_of(item), config.zone, upcoming=upcoming, where=where),
-        place=_place(item) if item.kind == "event" else "", summary=trimmed.text,
+        place=place_phrase(item) if item.kind == "event" else "", summary=trimmed.text,
         summary_cut=trimmed.cut,
         read_more=config.read_more.format(title=" ".join(item.title.split())) if url else "",
         language=language, direction=text_direction(language), also_reported_by=also)
 
 
-def _place(item: ItemRow) -> str:
-    where = ", ".join(part for part in (item.city, item.country) if part) or (item.location or "")
-    if item.online:
-        return f"{where} and online" if where else "Online"
-    return where
+def place_phrase(item: ItemRow) -> str:
+    """Where an event happens: "Jakarta, Indonesia", "Jakarta, Indonesia and online".
+
+    Without a city or country that could be told, the partner's own words are shown
+    as they are: they already say "Online" (or "Zoom", or a venue) when that is all.
+    """
+    where = ", ".join(part for part in (item.city, item.country) if part)
+    if where:
+        return f"{where} and online" if item.online else where
+    return item.location or ("Online" if item.online else "")
 
 
 def _fill(template: str, field: str, **values: str) -> str:
