@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import http.client
 import re
-import signal
 import socket
 import struct
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Iterator
 from email.utils import formatdate
@@ -251,28 +248,6 @@ def test_binds_loopback_only(host: str) -> None:
 def test_not_started_server_says_so() -> None:
     with pytest.raises(ConfigError, match="not started"):
         _ = FixtureServer().base_url
-
-
-def test_serve_stops_cleanly_on_ctrl_c() -> None:
-    code = "from newsdesk.fixtures import serve; serve(0)"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        banner = proc.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+", banner)
-        assert match, banner
-        with urllib.request.urlopen(f"{match.group(0)}/dpidg/feed.xml", timeout=5) as answer:
-            assert answer.status == 200
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, err
-    assert "stopped" in out and "Traceback" not in err
 
 
 # --- the registries -------------------------------------------------------------------

@@ -66,16 +66,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def fixture_env(state_dir: Path, sites_url: str) -> NewsdeskEnv:
+    """The embedded setup on the fixture sites: SQLite and a registry for ``sites_url``."""
+    from newsdesk.fixtures import write_demo_registry
+
+    return NewsdeskEnv(
+        state_dir=state_dir,
+        db_url=f"sqlite:///{state_dir / 'newsdesk.sqlite'}",
+        sources_file=write_demo_registry(sites_url, state_dir / "demo-sources.yaml"),
+    )
+
+
 def run(state_dir: Path) -> None:
     """Airflow with its UI on the fixture sites, until Ctrl-C (``make run``)."""
-    from newsdesk.fixtures import FixtureServer, write_demo_registry
+    from newsdesk.fixtures import FixtureServer
 
     with FixtureServer(port=pick_port(8765)) as sites:
-        newsdesk = NewsdeskEnv(
-            state_dir=state_dir,
-            db_url=f"sqlite:///{state_dir / 'newsdesk.sqlite'}",
-            sources_file=write_demo_registry(sites.base_url, state_dir / "demo-sources.yaml"),
-        )
+        newsdesk = fixture_env(state_dir, sites.base_url)
         airflow_home = state_dir / "airflow"
         env = airflow_environment(airflow_home, newsdesk, api_port=pick_port(8080))
         api_url = env["AIRFLOW__API__BASE_URL"]
@@ -117,15 +124,11 @@ def _trigger_and_report(api: AirflowAPI, newsdesk: NewsdeskEnv) -> None:
 
 def demo(state_dir: Path) -> None:
     """One headless ``partner_ingest`` run on a fresh state directory (``make demo``)."""
-    from newsdesk.fixtures import FixtureServer, write_demo_registry
+    from newsdesk.fixtures import FixtureServer
 
     shutil.rmtree(state_dir, ignore_errors=True)
     with FixtureServer(port=pick_port(8765)) as sites:
-        newsdesk = NewsdeskEnv(
-            state_dir=state_dir,
-            db_url=f"sqlite:///{state_dir / 'newsdesk.sqlite'}",
-            sources_file=write_demo_registry(sites.base_url, state_dir / "demo-sources.yaml"),
-        )
+        newsdesk = fixture_env(state_dir, sites.base_url)
         airflow_home = state_dir / "airflow"
         env = airflow_environment(airflow_home, newsdesk)
         log_path = airflow_home / "dags-test.log"

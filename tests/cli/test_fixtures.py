@@ -23,10 +23,10 @@ def test_fixtures_serve_until_ctrl_c() -> None:
         with urllib.request.urlopen(f"{match.group(0)}/robots.txt", timeout=10) as answer:
             assert answer.status == 200
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
+        out, err = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, err
-    assert "Traceback" not in err
+    assert "stopped" in out and "Traceback" not in err
