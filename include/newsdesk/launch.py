@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                 run(state_dir)
             else:
                 demo(state_dir / "demo")
-    except (KeyboardInterrupt, _Stop):
+    except _Stop:
         print("\nStopped.", flush=True)
     except NewsdeskError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
@@ -198,12 +198,17 @@ def _shorten(text: str, width: int) -> str:
 
 @contextmanager
 def _stop_on_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into an exception, so cleanup runs as it does on Ctrl-C."""
+    """Turn SIGINT, SIGTERM and SIGHUP into an exception, so the same cleanup runs.
+
+    SIGINT is set explicitly: a process started in the background by a non-interactive
+    shell inherits SIGINT as ignored, and Ctrl-C (or ``kill -INT``) must stop it anyway.
+    """
 
     def _raise(signum: int, _frame: FrameType | None) -> None:
         raise _Stop(signal.Signals(signum).name)
 
-    previous = {sig: signal.signal(sig, _raise) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _raise) for sig in stops}
     try:
         yield
     finally:
