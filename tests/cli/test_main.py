@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,19 @@ def test_store_error_is_one_line_exit_1(tmp_path: Path, capsys: pytest.CaptureFi
 def test_bad_database_url_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "migrate", "--db", "not a url"]) == 2
     assert "not a valid URL" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``newsdesk items --json | head``: no traceback when the reader goes away."""
+    db = f"sqlite:///{tmp_path / 'staging.sqlite'}"
+    newsdesk = str(Path(sys.executable).with_name("newsdesk"))
+    assert subprocess.run([newsdesk, "db", "migrate", "--db", db], check=False).returncode == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        proc = subprocess.run([newsdesk, "items", "--db", db, "--json"], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 1
+    assert proc.stderr == ""

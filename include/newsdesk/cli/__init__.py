@@ -12,6 +12,7 @@ exit 2 for a bad setting or registry, 1 for anything else.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import import_module
 from typing import Any
@@ -68,10 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         status: int = handler(args)
+        sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at exit
     except (ConfigError, RegistryError) as exc:
         print(f"newsdesk: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except NewsdeskError as exc:
         print(f"newsdesk: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (``newsdesk items --json | head``): stop quietly. Python
+        # would otherwise fail again flushing stdout at exit, so point it at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     return status
