@@ -108,6 +108,7 @@ def _static_server(root: Path) -> Iterator[str]:
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--protocol", "HTTP/1.1",  # keep-alive, as partners' web servers do
          "--directory", str(root)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

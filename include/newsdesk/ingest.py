@@ -152,8 +152,7 @@ def ingest_source(
     require_migrated(db_url)
     partner, source = registry.source(source_id)
     with session_scope(db_url) as session:
-        upsert_source(session, partner, source)
-        etag, last_modified = validators(session, source_id)
+        etag, last_modified = validators(session, source_id, source.url)
     report = SourceReport(partner_id=partner.id, source_id=source_id, url=source.url)
     started = time.perf_counter()
     fetched: SourceFetch | None = None
@@ -175,6 +174,7 @@ def ingest_source(
             report.status = "not_modified"
     seen_at = utcnow()
     with session_scope(db_url) as session:
+        upsert_source(session, partner, source)  # the row record_fetch updates
         if report.status == "ok" and items:
             counts = upsert_items(session, items, source_id=source_id, seen_at=seen_at)
             report.items_new, report.items_updated = counts.new, counts.updated

@@ -23,7 +23,10 @@ from newsdesk.store.sources import (
 T0 = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
 
-def registry(news_url: str = "https://eropa.example.org/feed.xml") -> Registry:
+EROPA_URL = "https://eropa.example.org/feed.xml"
+
+
+def registry(news_url: str = EROPA_URL) -> Registry:
     return parse_registry({"partners": [
         {"id": "eropa", "name": "EROPA", "short": "EROPA", "sources": [
             {"id": "news", "kind": "feed", "url": news_url},
@@ -59,18 +62,27 @@ def test_sync_sources_upserts_every_source_once(db_url: str) -> None:
 def test_validators_replaced_only_by_success(db_url: str) -> None:
     with session_scope(db_url) as s:
         sync_sources(s, registry())
-        assert validators(s, "eropa/news") == (None, None)
-        assert validators(s, "nobody/nothing") == (None, None)
+        assert validators(s, "eropa/news", EROPA_URL) == (None, None)
+        assert validators(s, "nobody/nothing", "https://nobody.example/") == (None, None)
         record_fetch(s, report("eropa/news", "ok"), etag='"v1"',
                      last_modified="Mon, 02 Mar 2026 06:00:00 GMT", fetched_at=T0)
     with session_scope(db_url) as s:
-        assert validators(s, "eropa/news") == ('"v1"', "Mon, 02 Mar 2026 06:00:00 GMT")
+        assert validators(s, "eropa/news", EROPA_URL) == ('"v1"', "Mon, 02 Mar 2026 06:00:00 GMT")
         record_fetch(s, report("eropa/news", "not_modified"), etag='"other"',
                      last_modified=None, fetched_at=T0 + timedelta(hours=1))
         record_fetch(s, report("eropa/news", "failed", "boom"), etag=None, last_modified=None,
                      fetched_at=T0 + timedelta(hours=2))
     with session_scope(db_url) as s:
-        assert validators(s, "eropa/news") == ('"v1"', "Mon, 02 Mar 2026 06:00:00 GMT")
+        assert validators(s, "eropa/news", EROPA_URL) == ('"v1"', "Mon, 02 Mar 2026 06:00:00 GMT")
+
+
+def test_validators_belong_to_the_url_that_earned_them(db_url: str) -> None:
+    with session_scope(db_url) as s:
+        sync_sources(s, registry())
+        record_fetch(s, report("eropa/news", "ok"), etag='"v1"', last_modified=None)
+    with session_scope(db_url) as s:
+        assert validators(s, "eropa/news", EROPA_URL) == ('"v1"', None)
+        assert validators(s, "eropa/news", "https://eropa.example.org/rss") == (None, None)
 
 
 def test_changed_url_drops_validators(db_url: str) -> None:
@@ -80,7 +92,7 @@ def test_changed_url_drops_validators(db_url: str) -> None:
     with session_scope(db_url) as s:
         sync_sources(s, registry("https://eropa.example.org/rss"))
     with session_scope(db_url) as s:
-        assert validators(s, "eropa/news") == (None, None)
+        assert validators(s, "eropa/news", "https://eropa.example.org/rss") == (None, None)
         assert s.get(SourceRow, "eropa/news").url == "https://eropa.example.org/rss"  # type: ignore[union-attr]
 
 

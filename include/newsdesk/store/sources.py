@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, case, func, select
@@ -43,18 +44,24 @@ def upsert_source(session: Session, partner: Partner, source: AnySource) -> str:
     When a source's URL changed under the same id, its validators are dropped: an ETag
     from the old URL must not be sent to the new one.
     """
-    table: Table = SourceRow.__table__  # type: ignore[assignment]
     source_id = source_key(partner, source)
     dialect = session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
         raise StoreError(f"staging database dialect {dialect!r} is not supported")
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt: Any = insert(table).values(
-        id=source_id, partner_id=partner.id, kind=source.kind, url=source.url,
-        consecutive_failures=0,
-    )
+    session.execute(_source_upsert(dialect), {
+        "id": source_id, "partner_id": partner.id, "kind": source.kind, "url": source.url,
+        "consecutive_failures": 0,
+    })
+    return source_id
+
+
+@lru_cache(maxsize=4)
+def _source_upsert(dialect: str) -> Any:
+    """The sources upsert, built once per dialect (statements are immutable)."""
+    table: Table = SourceRow.__table__  # type: ignore[assignment]
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     same_url = table.c.url == stmt.excluded.url
-    session.execute(stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[table.c.id],
         set_={
             "partner_id": stmt.excluded.partner_id,
@@ -63,8 +70,7 @@ def upsert_source(session: Session, partner: Partner, source: AnySource) -> str:
             "etag": case((same_url, table.c.etag), else_=None),
             "last_modified": case((same_url, table.c.last_modified), else_=None),
         },
-    ))
-    return source_id
+    )
 
 
 def sync_sources(session: Session, registry: Registry) -> list[str]:
@@ -73,10 +79,17 @@ def sync_sources(session: Session, registry: Registry) -> list[str]:
             for partner in registry.partners for source in partner.sources]
 
 
-def validators(session: Session, source_id: str) -> tuple[str | None, str | None]:
-    """``(etag, last_modified)`` to send with the next conditional GET of a source."""
+def validators(session: Session, source_id: str, url: str) -> tuple[str | None, str | None]:
+    """``(etag, last_modified)`` to send with the next conditional GET of ``url``.
+
+    Only validators earned by that very URL: when the registry moved the source to a new
+    URL, an ETag from the old one must not be sent to it. A read, so that ingestion writes
+    the source's row once, in the transaction that records the fetch.
+    """
     row = session.get(SourceRow, source_id)
-    return (None, None) if row is None else (row.etag, row.last_modified)
+    if row is None or row.url != url:
+        return None, None
+    return row.etag, row.last_modified
 
 
 def record_fetch(session: Session, report: SourceReport, *, etag: str | None,
