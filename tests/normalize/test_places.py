@@ -62,3 +62,21 @@ def test_country_name_spellings() -> None:
 def test_iso_country_codes_in_capitals_name_the_country() -> None:
     assert parse_location("Dhaka, BD") == ("Dhaka", "Bangladesh", False)
     assert parse_location("Pretoria, ZA") == ("Pretoria", "South Africa", False)
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("Winnipeg, Manitoba, Canada", ("Winnipeg", "Canada", False)),
+        ("Austin, Texas, United States", ("Austin", "United States", False)),
+        ("Nairobi, Nairobi, Kenya", ("Nairobi", "Kenya", False)),
+        # Cities named like their region stay cities when nothing else names the city.
+        ("Mombasa, Kenya", ("Mombasa", "Kenya", False)),
+        ("Ciudad de México, México", ("Ciudad de México", "Mexico", False)),
+        ("Washington, DC, USA", ("Washington", "United States", False)),
+    ],
+)
+def test_a_region_between_city_and_country_is_passed_over(
+    location: str, expected: tuple[str, str, bool]
+) -> None:
+    assert parse_location(location) == expected

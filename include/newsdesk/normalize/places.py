@@ -14,6 +14,7 @@ import re
 import unicodedata
 from functools import cache
 
+import pycountry
 from babel import Locale
 
 #: Locales whose CLDR country names are recognised.
@@ -79,9 +80,9 @@ def parse_location(location: str | None) -> tuple[str | None, str | None, bool |
         elif part:
             places.append(part)
     for index in range(len(places) - 1, -1, -1):
-        country = country_name(places[index])
-        if country is not None:
-            return _city(places[:index]), country, bool(online)
+        code = _country_code(places[index])
+        if code is not None:
+            return _city(places[:index], code), _english_names()[code], bool(online)
     return None, None, online
 
 
@@ -91,11 +92,15 @@ def country_name(text: str) -> str | None:
     An ISO 3166-1 alpha-2 code in capitals ("BD", as schema.org's ``addressCountry``
     allows) names its country too.
     """
+    code = _country_code(text)
+    return None if code is None else _english_names()[code]
+
+
+def _country_code(text: str) -> str | None:
     stripped = text.strip()
     if len(stripped) == 2 and stripped.isupper() and stripped in _english_names():
-        return _english_names()[stripped]
-    code = _country_codes().get(_key(text))
-    return None if code is None else _english_names()[code]
+        return stripped
+    return _country_codes().get(_key(text))
 
 
 def _is_online(part: str) -> bool:
@@ -103,17 +108,31 @@ def _is_online(part: str) -> bool:
     return words in ONLINE_WORDS or words.removeprefix("via ") in ONLINE_WORDS
 
 
-def _city(before_country: list[str]) -> str | None:
-    """The part just before the country, past a state code ("Washington, DC, USA").
+def _city(before_country: list[str], country_code: str) -> str | None:
+    """The part just before the country, past a state code ("Washington, DC, USA") or a
+    region of that country ("Winnipeg, Manitoba, Canada": ISO 3166-2 names, pycountry).
 
     Postcodes are dropped ("10115 Berlin" -> "Berlin").
     """
-    for part in reversed(before_country):
-        words = [word for word in part.split() if not any(ch.isdigit() for ch in word)]
+    regions = _subdivisions(country_code)
+    for index in range(len(before_country) - 1, -1, -1):
+        words = [w for w in before_country[index].split() if not any(ch.isdigit() for ch in w)]
         city = " ".join(words)
-        if city and not (len(city) <= 3 and city.isupper()):
-            return city
+        if not city or (len(city) <= 3 and city.isupper()):
+            continue
+        # A region is passed over only when a part before it can still be the city:
+        # Dhaka, Mombasa and Washington are cities named like their regions.
+        if index > 0 and _key(city) in regions:
+            continue
+        return city
     return None
+
+
+@cache
+def _subdivisions(country_code: str) -> frozenset[str]:
+    """Keys of the names of a country's ISO 3166-2 subdivisions (states, provinces)."""
+    found = pycountry.subdivisions.get(country_code=country_code) or []
+    return frozenset(_key(subdivision.name) for subdivision in found)
 
 
 def _key(text: str) -> str:
