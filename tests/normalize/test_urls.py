@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.errors import ParseError
-from newsdesk.normalize import TRACKING_PARAMETERS, canonical_url, is_tracking_parameter
+from newsdesk.normalize import (
+    TRACKING_PARAMETERS,
+    canonical_url,
+    is_tracking_parameter,
+    without_tracking,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +74,10 @@ def test_tracking_list() -> None:
     assert is_tracking_parameter("utm_whatever")
     assert is_tracking_parameter("FBCLID")
     assert not is_tracking_parameter("id")
+
+
+def test_without_tracking_keeps_everything_else() -> None:
+    url = "HTTP://Eropa.Example:80/n?utm_source=x&id=1&fbclid=y#programme"
+    assert without_tracking(url) == "http://Eropa.Example:80/n?id=1#programme"
+    assert without_tracking("https://a.example/p") == "https://a.example/p"
+    assert without_tracking("https://a.example/p?utm_medium=rss") == "https://a.example/p"

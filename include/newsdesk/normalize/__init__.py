@@ -10,7 +10,12 @@ docs/normalising.md lists what an ``Item`` guarantees.
 from newsdesk.normalize.item import content_hash, normalize_item, plain_title
 from newsdesk.normalize.places import country_name, parse_location
 from newsdesk.normalize.sanitize import html_to_text, sanitize_html
-from newsdesk.normalize.urls import TRACKING_PARAMETERS, canonical_url, is_tracking_parameter
+from newsdesk.normalize.urls import (
+    TRACKING_PARAMETERS,
+    canonical_url,
+    is_tracking_parameter,
+    without_tracking,
+)
 
 __all__ = [
     "TRACKING_PARAMETERS",
@@ -23,4 +28,5 @@ __all__ = [
     "parse_location",
     "plain_title",
     "sanitize_html",
+    "without_tracking",
 ]

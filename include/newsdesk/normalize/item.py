@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsdesk.errors import ConfigError, ParseError
 from newsdesk.normalize.places import parse_location
 from newsdesk.normalize.sanitize import html_to_text, sanitize_html
-from newsdesk.normalize.urls import canonical_url
+from newsdesk.normalize.urls import canonical_url, without_tracking
 from newsdesk.records import Item, ParsedItem
 from newsdesk.registry import Partner
 
@@ -99,7 +99,7 @@ def _link(raw: str | None) -> tuple[str | None, str | None]:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None, None
     try:
-        return url, canonical_url(url)
+        return without_tracking(url), canonical_url(url)
     except ParseError:
         return None, None
 

@@ -62,12 +62,25 @@ def canonical_url(url: str) -> str:
     if parts.username is not None:
         userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
         netloc = f"{userinfo}@{netloc}"
-    query = "&".join(
+    return urlunsplit((scheme, netloc, parts.path or "/", _untracked(parts.query), ""))
+
+
+def without_tracking(url: str) -> str:
+    """``url`` with its tracking parameters removed and everything else kept as it was.
+
+    The link newsdesk shows to readers: a partner's ``utm_*`` or ``fbclid`` never travels
+    on to subscribers, while the fragment and the spelling of the rest stay the partner's.
+    """
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query=_untracked(parts.query)))
+
+
+def _untracked(query: str) -> str:
+    return "&".join(
         pair
-        for pair in parts.query.split("&")
+        for pair in query.split("&")
         if pair and not is_tracking_parameter(unquote_plus(pair.split("=", 1)[0]))
     )
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def _host(parts: SplitResult) -> str:
