@@ -49,3 +49,15 @@ def test_unmigrated_database_gets_a_clear_error(tmp_path) -> None:  # type: igno
 def test_bad_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="not a valid URL"):
         connect("not a url at all")
+
+
+def test_unknown_database_kind_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown database 'nonsense'"):
+        connect("nonsense://somewhere/db")
+
+
+def test_unreachable_database_names_itself(pg_url: str) -> None:
+    missing = pg_url.rsplit("/", 1)[0] + "/newsdesk_no_such_database"
+    expected = r"newsdesk_no_such_database: cannot connect: .*does not exist"
+    with pytest.raises(StoreError, match=expected):
+        require_migrated(missing)

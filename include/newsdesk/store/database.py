@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsdesk.errors import ConfigError, StoreError
@@ -34,6 +34,11 @@ def connect(db_url: str) -> Engine:
     """
     try:
         url = make_url(db_url)
+        url.get_dialect()
+    except NoSuchModuleError as exc:  # a subclass of ArgumentError: first
+        raise ConfigError(f"staging database URL {db_url!r}: unknown database "
+                          f"{url.drivername!r} (use sqlite:/// or postgresql+psycopg2://)"
+                          ) from exc
     except ArgumentError as exc:
         raise ConfigError(f"staging database URL {db_url!r} is not a valid URL") from exc
     if url.get_backend_name() == "sqlite":
@@ -95,6 +100,13 @@ def migrate(db_url: str) -> None:
 
 
 def require_migrated(db_url: str) -> None:
-    """Fail with a clear message when the schema is missing (instead of a SQL error later)."""
-    if not inspect(connect(db_url)).has_table("items"):
+    """Fail with a clear message when the database cannot be reached or has no schema
+    (instead of a SQL error later)."""
+    engine = connect(db_url)
+    try:
+        migrated = inspect(engine).has_table("items")
+    except OperationalError as exc:
+        raise StoreError(f"staging database {engine.url.render_as_string(hide_password=True)}: "
+                         f"cannot connect: {str(exc.orig).strip()}") from exc
+    if not migrated:
         raise StoreError(f"staging database {db_url!r} has no schema: run `newsdesk db migrate`")
