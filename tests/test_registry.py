@@ -100,6 +100,10 @@ def test_source_keys_are_stable_under_reordering(tmp_path: Path) -> None:
             ("short: EROPA", "shorty: EROPA"),
             "partner 'eropa', shorty: Extra inputs are not permitted",
         ),
+        (
+            ("language: en", "language: en\n    timezone: Asia/Nowhere"),
+            "partner 'eropa', timezone: unknown IANA time zone 'Asia/Nowhere'",
+        ),
     ],
 )
 def test_errors_name_the_file_partner_and_field(

@@ -11,6 +11,7 @@ import hashlib
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -110,6 +111,16 @@ class Partner(BaseModel):
     home: str | None = None  # public home page, shown in the newsletter's section header
     division: bool = False  # the division's own publications (UN DESA / DPIDG)
     sources: list[Source] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
 
 
 class Registry(BaseModel):
