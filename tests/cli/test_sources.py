@@ -72,3 +72,19 @@ def test_detect_kind(content_type: str | None, body: bytes, kind: str | None) ->
                           content_type=content_type, encoding=None, etag=None,
                           last_modified=None)
     assert detect_kind(doc) == kind
+
+
+def test_sources_health_lists_failing_sources_first(
+    registry_file: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", "--sources", str(registry_file), "--db", db_url]) == 0
+    capsys.readouterr()
+    assert main(["sources", "health", "--db", db_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["source", "last", "status"]
+    body = [line.split()[:3] for line in lines[2:] if line.strip() and "sources," not in line]
+    failing = [row[0] for row in body if row[1] == "failed"]
+    assert sorted(failing) == ["clad/down", "clad/private"]
+    assert [row[0] for row in body[:2]] == failing  # failing first
+    assert all(row[2] == "1" for row in body[:2])
+    assert lines[-1] == "6 sources, 2 failing"

@@ -1,15 +1,19 @@
 """``newsdesk sources check FILE``: is every source of a registry reachable and readable?
+``newsdesk sources health``: how has every source fared in the runs so far?
 
-Python equivalent: :func:`newsdesk.source_check.check_registry`.
+Python equivalents: :func:`newsdesk.source_check.check_registry` and
+:func:`newsdesk.store.sources.source_health`.
 """
 
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from newsdesk.cli import add_command_group
+from newsdesk.cli.db_option import add_db_option, db_url
 from newsdesk.cli.table import format_table, shorten
 
 
@@ -23,6 +27,35 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("file", metavar="FILE", type=Path, help="source registry YAML")
     check.set_defaults(handler=run_check)
+    health = commands.add_parser(
+        "health", help="every source's last outcome, failing sources first",
+        description="Read the staging database's source records and fetch log (nothing is "
+                    "fetched): last status, consecutive failures, last success, last error.",
+    )
+    add_db_option(health)
+    health.set_defaults(handler=run_health)
+
+
+def run_health(args: argparse.Namespace) -> int:
+    from newsdesk.store.database import require_migrated, session_scope
+    from newsdesk.store.sources import source_health
+
+    url = db_url(args)
+    require_migrated(url)
+    with session_scope(url) as session:
+        sources = source_health(session)
+    rows = [(h.source_id, h.last_status or "never", h.consecutive_failures,
+             _day(h.last_fetched_at), _day(h.last_ok_at), shorten(h.last_error or ""))
+            for h in sources]
+    print(format_table(("source", "last status", "failures in a row", "last fetch",
+                        "last success", "last error"), rows))
+    failing = sum(h.consecutive_failures > 0 for h in sources)
+    print(f"\n{len(sources)} sources, {failing} failing")
+    return 0
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 def run_check(args: argparse.Namespace) -> int:
