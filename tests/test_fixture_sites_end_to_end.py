@@ -166,3 +166,22 @@ def test_the_2024q4_edition_shows_the_conferences_of_seed_000(
     shown = next(i for s in snapshot.sections for i in s.items if i.title == jakarta[0])
     other = {"eropa": "AAPA", "aapa": "EROPA"}[shown.partner_id]
     assert shown.also_reported_by == [other]
+
+
+def test_hostile_tracked_and_latin1_content_arrives_clean(
+    ingested: tuple[str, Registry], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The XSS payload in DPIDG's KIPA summary, tracking parameters on DPIDG links, and
+    ReSPA's ISO-8859-1 feed, as stored after real HTTP."""
+    items = stored_items(ingested[0], capsys)
+    for item in items:
+        html = item["summary_html"].lower()
+        assert "<script" not in html and "onerror" not in html and "onclick" not in html
+        assert "javascript:" not in html, item["title"]
+        for url in (item["url"] or "", item["canonical_url"] or ""):
+            assert "utm_" not in url and "fbclid" not in url, url
+    kipa = find(items, "dpidg", "Second UNDESA-KIPA Forum")
+    assert "On-line Discussion Board" in kipa["summary_text"]  # the text around it survives
+    tirane = find(items, "respa", "Regional Conference on Better Regulation held in Tiran")
+    assert tirane["title"].endswith("Tiranë")
+    assert "respa/feed" in tirane["sources"]
