@@ -9,12 +9,17 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 NEWSDESK = Path(sys.executable).with_name("newsdesk")
 
 
-def test_fixtures_serve_until_ctrl_c() -> None:
+@pytest.mark.parametrize("inherited", [signal.SIG_DFL, signal.SIG_IGN],
+                         ids=["from a terminal", "started in the background by a script"])
+def test_fixtures_serve_until_ctrl_c(inherited: signal.Handlers) -> None:
     proc = subprocess.Popen([str(NEWSDESK), "fixtures", "serve", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, inherited))
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
