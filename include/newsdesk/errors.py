@@ -69,3 +69,11 @@ class SourceFailedError(NewsdeskError):
     Raised by the Airflow task for that source, so its mapped instance shows as failed with
     the reason in the log while the other sources carry on.
     """
+
+
+class ReviewError(EditionError):
+    """A review step is refused: wrong state, no approval, a hash that does not match.
+
+    A subclass of :class:`EditionError` because every refusal is about one edition's
+    revision, and callers that handle edition errors handle these too.
+    """

@@ -157,7 +157,7 @@ def render_demo_newsletter(newsdesk: NewsdeskEnv, out_dir: Path) -> list[Path]:
                        for section in revision.snapshot.sections)
     print(f"\nNewsletter 2020Q4: draft revision {revision.id} ({counts})")
     templates = Settings.from_env().templates_dir
-    paths = render_revision(newsdesk.db_url, revision.id, out_dir, templates)
+    paths = render_revision(newsdesk.db_url, revision.id, out_dir, templates, preview=True)
     print("Rendered files:")
     for path in paths:
         print(f"  {path}")

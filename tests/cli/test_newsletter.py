@@ -12,6 +12,8 @@ from tests.newsletter_factory import insert, seed_items
 
 from newsdesk.cli import newsletter
 from newsdesk.config import PROJECT_ROOT
+from newsdesk.errors import ReviewError
+from newsdesk.review import approve, load_revision, submit_for_review
 
 REGISTRY = """\
 partners:
@@ -50,13 +52,19 @@ def test_build_render_publish(sqlite_url: str, tmp_path: Path,
     assert revision.isdigit() and "edition 2020Q4 revision 1 (draft)" in out[0]
 
     assert run(["newsletter", "render", revision, "--out", str(tmp_path / "out"),
-                "--db", sqlite_url]) == 0
+                "--db", sqlite_url, "--preview"]) == 0
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == ["email.eml", "email.html", "email.txt", "web.html"]
     message = email.message_from_bytes((tmp_path / "out/email.eml").read_bytes(),
                                        policy=policy.default)
     assert message.get_content_type() == "multipart/alternative"
 
+    with pytest.raises(ReviewError, match="is draft, not approved"):
+        run(["newsletter", "publish", revision, "--archive", str(tmp_path / "site"),
+             "--db", sqlite_url])
+    draft = load_revision(sqlite_url, int(revision))
+    submit_for_review(sqlite_url, draft.id, by="cli-test")
+    approve(sqlite_url, draft.id, draft.content_sha256, by="cli-test")
     assert run(["newsletter", "publish", revision, "--archive", str(tmp_path / "site"),
                 "--db", sqlite_url]) == 0
     assert (tmp_path / "site/2020Q4/index.html").exists()

@@ -1,8 +1,9 @@
 """``newsdesk newsletter build | render | publish``: the CLI over newsdesk.edition/render.
 
 A contract used by other tooling: ``build`` prints the new revision id on its last line;
-``render`` writes email.html, email.txt, web.html and email.eml; ``publish`` adds the
-edition to a static web archive. Each handler is one call into the library; the library
+``render`` writes email.html, email.txt, web.html and email.eml (of the approved revision,
+or of any with ``--preview``); ``publish`` adds the approved revision to a static web
+archive. Each handler is one call into the library; the library
 imports happen inside the handlers so ``newsdesk --help`` stays quick.
 """
 
@@ -37,6 +38,9 @@ def register(subparsers: Any) -> None:
     render = commands.add_parser("render", help="render a revision into files")
     render.add_argument("revision", type=int, help="edition revision id")
     render.add_argument("--out", type=Path, required=True, help="output directory")
+    render.add_argument("--preview", action="store_true",
+                        help="render any revision, a draft marked as such (without it only "
+                             "the approved revision renders)")
     add_db_option(render)
     render.set_defaults(handler=render_command)
 
@@ -71,7 +75,7 @@ def render_command(args: argparse.Namespace) -> int:
     from newsdesk.render.render import render_revision
 
     for path in render_revision(db_url(args), args.revision, args.out,
-                                Settings.from_env().templates_dir):
+                                Settings.from_env().templates_dir, preview=args.preview):
         print(path)
     return 0
 

@@ -14,7 +14,6 @@ from sqlalchemy import and_, func, or_, select
 from newsdesk.edition.config import NewsletterConfig
 from newsdesk.edition.phrases import date_phrase
 from newsdesk.edition.quarter import Quarter
-from newsdesk.edition.revisions import StoredRevision, load_revision, store_revision
 from newsdesk.edition.select import candidate_window, select_items, timing_of
 from newsdesk.edition.snapshot import (
     ContactEntry,
@@ -26,8 +25,10 @@ from newsdesk.edition.snapshot import (
 from newsdesk.edition.trim import trim_summary
 from newsdesk.errors import ConfigError, EditionError
 from newsdesk.registry import Partner, Registry
+from newsdesk.review.lifecycle import create_revision, load_revision
 from newsdesk.store.database import require_migrated, session_scope
 from newsdesk.store.models import ClusterRow, ItemRow, utcnow
+from newsdesk.store.revisions import StoredRevision
 
 
 def build_snapshot(items: Iterable[ItemRow], representatives: Mapping[int, int],
@@ -151,6 +152,6 @@ def build_edition(db_url: str, quarter: Quarter | str, registry: Registry,
             .where(ClusterRow.id.in_(cluster_ids))).tuples().all()) if cluster_ids else {}
         snapshot = build_snapshot(rows, representatives, registry, config, quarter,
                                   built_at or utcnow())
-        row = store_revision(session, snapshot, created_by=created_by, note=note)
+        row = create_revision(session, snapshot, created_by=created_by, note=note)
         revision_id = row.id
     return load_revision(db_url, revision_id)

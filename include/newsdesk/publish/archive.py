@@ -20,11 +20,12 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from newsdesk.edition.revisions import StoredRevision, load_revision
 from newsdesk.edition.snapshot import EditionSnapshot, text_direction
 from newsdesk.errors import EditionError
 from newsdesk.render.environment import template_environment
 from newsdesk.render.render import render_edition, write_atomically
+from newsdesk.review.lifecycle import require_approved
+from newsdesk.store.revisions import StoredRevision
 
 MANIFEST = "editions.json"
 
@@ -108,7 +109,10 @@ def _feed(entries: list[ArchiveEntry], latest: EditionSnapshot) -> bytes:
 
 def publish_revision(db_url: str, revision_id: int, archive_dir: Path, templates_dir: Path
                      ) -> ArchiveEntry:
-    """Render a stored revision (all checks) and publish it (the CLI's ``publish``)."""
-    revision = load_revision(db_url, revision_id)
+    """Render the approved revision (all checks) and publish it (the CLI's ``publish``).
+
+    A revision that is not its edition's approved one is refused, naming it and its state.
+    """
+    revision = require_approved(db_url, revision_id)
     rendered = render_edition(revision.snapshot, templates_dir)
     return publish_archive(revision, rendered.web_html, archive_dir, templates_dir)

@@ -13,13 +13,13 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from newsdesk.edition.revisions import load_revision
 from newsdesk.edition.snapshot import EditionSnapshot, text_direction
 from newsdesk.errors import RenderCheckError
 from newsdesk.render.checks import UNSUBSCRIBE_TOKEN, check_html, find_leftovers
 from newsdesk.render.environment import template_environment
 from newsdesk.render.inline import inline_css
 from newsdesk.render.mime import build_message, message_bytes
+from newsdesk.review.lifecycle import load_revision, preview_snapshot, require_approved
 
 #: File names written by :func:`write_rendered` (a contract with review and delivery).
 EMAIL_HTML, EMAIL_TEXT, WEB_HTML, EMAIL_EML = "email.html", "email.txt", "web.html", "email.eml"
@@ -109,8 +109,16 @@ def write_atomically(path: Path, data: bytes) -> Path:
     return path
 
 
-def render_revision(db_url: str, revision_id: int, out_dir: Path, templates_dir: Path
-                    ) -> list[Path]:
-    """Load a stored revision, render it and write the files (the CLI's ``render``)."""
-    revision = load_revision(db_url, revision_id)
-    return write_rendered(render_edition(revision.snapshot, templates_dir), out_dir)
+def render_revision(db_url: str, revision_id: int, out_dir: Path, templates_dir: Path, *,
+                    preview: bool = False) -> list[Path]:
+    """Render a stored revision and write the files (the CLI's ``render``).
+
+    For delivery (the default) only the edition's approved revision renders; any other is
+    refused naming the revision and its state. ``preview=True`` renders any revision, an
+    unapproved one marked as a draft in its subject and preheader.
+    """
+    if preview:
+        snapshot = preview_snapshot(load_revision(db_url, revision_id))
+    else:
+        snapshot = require_approved(db_url, revision_id).snapshot
+    return write_rendered(render_edition(snapshot, templates_dir), out_dir)

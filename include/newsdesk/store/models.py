@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -195,24 +196,73 @@ class EditionRow(Base):
 class EditionRevisionRow(Base):
     """An immutable build of an edition: the snapshot a render reads, and nothing else.
 
-    ``snapshot`` (canonical JSON) and ``number`` never change after insert; a rebuild adds
-    revision ``number + 1``. Only the review state moves: ``status`` with who/when
-    changed it (see newsdesk.edition.revisions.set_status).
+    ``snapshot`` (canonical JSON), its SHA-256 and ``number`` never change after insert; a
+    rebuild or an editor's save adds revision ``number + 1``. Only the review state moves,
+    and only through ``newsdesk.review.lifecycle``, which writes a
+    :class:`RevisionTransitionRow` for every move. The partial unique index makes "at most
+    one approved revision per edition" a fact of the database, not only of the code.
     """
 
     __tablename__ = "edition_revisions"
-    __table_args__ = (UniqueConstraint("edition_id", "number", name="uq_edition_revisions_number"),)
+    __table_args__ = (
+        UniqueConstraint("edition_id", "number", name="uq_edition_revisions_number"),
+        Index("uq_edition_revisions_one_approved", "edition_id", unique=True,
+              sqlite_where=text("status = 'approved'"),
+              postgresql_where=text("status = 'approved'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(24), default="draft")
     snapshot: Mapped[str] = mapped_column(Text)
     snapshot_sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
-    status_changed_by: Mapped[str | None] = mapped_column(String(200))
-    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # JSON list of the email checks' findings when the revision was stored (empty: clean).
+    check_findings: Mapped[str] = mapped_column(Text, default="[]")
 
     edition: Mapped[EditionRow] = relationship(lazy="joined", innerjoin=True)
+
+
+class RevisionTransitionRow(Base):
+    """The audit trail: one row per review-state move of a revision (who, when, from, to, why).
+
+    ``from_status`` is NULL for the row written when the revision is created.
+    ``content_sha256`` is the snapshot hash the actor saw; for an approval it is the hash
+    the approval is bound to.
+    """
+
+    __tablename__ = "revision_transitions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("edition_revisions.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class EditionEditRow(Base):
+    """An editor's standing decision about one edition, applied on top of every build.
+
+    ``target`` is ``edition`` (subject, intro) or ``item:<id>`` (item ids are stable across
+    re-ingest: upserts keep them); ``field`` says what is decided (``excluded``,
+    ``included``, ``place``, ``title``, ``summary``, ``subject``, ``intro``) and ``value``
+    holds it as JSON. One row per decision: saving again replaces the value.
+    """
+
+    __tablename__ = "edition_edits"
+    __table_args__ = (UniqueConstraint("edition_id", "target", "field",
+                                       name="uq_edition_edits_decision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
+    target: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
