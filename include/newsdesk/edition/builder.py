@@ -25,7 +25,8 @@ from newsdesk.edition.snapshot import (
 from newsdesk.edition.trim import trim_summary
 from newsdesk.errors import ConfigError, EditionError
 from newsdesk.registry import Partner, Registry
-from newsdesk.review.lifecycle import create_revision, load_revision
+from newsdesk.review.edits import store_build
+from newsdesk.review.lifecycle import load_revision
 from newsdesk.store.database import require_migrated, session_scope
 from newsdesk.store.models import ClusterRow, ItemRow, utcnow
 from newsdesk.store.revisions import StoredRevision
@@ -135,7 +136,10 @@ def _fill(template: str, field: str, **values: str) -> str:
 def build_edition(db_url: str, quarter: Quarter | str, registry: Registry,
                   config: NewsletterConfig, *, created_by: str, note: str | None = None,
                   built_at: datetime | None = None) -> StoredRevision:
-    """Build ``quarter`` from the staging database and store it as a new draft revision."""
+    """Build ``quarter`` from the staging database and store it as a new draft revision.
+
+    Editors' standing decisions are applied on top (``newsdesk.review.edits``).
+    """
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     require_migrated(db_url)
     low, high = candidate_window(quarter, config.zone)
@@ -152,6 +156,6 @@ def build_edition(db_url: str, quarter: Quarter | str, registry: Registry,
             .where(ClusterRow.id.in_(cluster_ids))).tuples().all()) if cluster_ids else {}
         snapshot = build_snapshot(rows, representatives, registry, config, quarter,
                                   built_at or utcnow())
-        row = create_revision(session, snapshot, created_by=created_by, note=note)
+        row = store_build(session, snapshot, created_by=created_by, note=note)
         revision_id = row.id
     return load_revision(db_url, revision_id)
