@@ -273,3 +273,37 @@ def test_thresholds_are_one_frozen_object_callers_can_tighten() -> None:
     b = event(2, "eropa", "Forum on Digital Trust", at(6, 19))
     assert groups([a, b]) == [(1, 2)]
     assert groups([a, b], thresholds=Thresholds(event_title_min=0.8)) == [(1,), (2,)]
+
+
+def test_hybrid_event_matches_the_in_person_listing_in_its_city() -> None:
+    """schema.org MixedEventAttendanceMode is stored as online with a place: hybrid, its
+    own mode, which agrees with in person (same city) and with online, never vetoes."""
+    hybrid = event(1, "aapa", "Regional Forum on Digital Public Services", at(5, 6),
+                   city="Tangier", country="Morocco", online=True)
+    in_person = event(2, "eropa", "Regional Forum on Digital Public Services", at(5, 6),
+                      city="Tangier", country="Morocco", online=False)
+    stream = event(3, "ipac", "Regional Forum on Digital Public Services", at(5, 6),
+                   online=True)
+    assert groups([hybrid, in_person, stream]) == [(1, 2), (3,)]
+    assert groups([hybrid, stream]) == [(1, 3)]
+    assert groups([hybrid, in_person]) == [(1, 2)]
+    elsewhere = event(4, "eropa", "Regional Forum on Digital Public Services", at(5, 6),
+                      city="Rabat", country="Morocco", online=False)
+    assert groups([hybrid, elsewhere]) == [(1,), (4,)]
+
+
+def test_online_only_and_in_person_stay_apart_even_through_a_hybrid_listing() -> None:
+    online = event(1, "ipac", "Workshop on Open Data Portals", at(6, 8), online=True)
+    in_person = event(2, "eropa", "Workshop on Open Data Portals", at(6, 8), city="Manila",
+                      country="Philippines", online=False)
+    hybrid = event(3, "aapa", "Workshop on Open Data Portals", at(6, 8), city="Manila",
+                   country="Philippines", online=True)
+    clusters = groups([online, in_person, hybrid])
+    assert not any({1, 2} <= set(c) for c in clusters)
+
+
+def test_acronym_and_full_partner_name_titles_match() -> None:
+    full = event(1, "eropa", "Asian Association for Public Administration Conference 2024",
+                 at(11, 13), city="Jakarta")
+    short = event(2, "undesa", "AAPA Conference 2024", at(11, 13), city="Jakarta")
+    assert groups([full, short]) == [(1, 2)]

@@ -60,3 +60,27 @@ def test_partner_label_is_stripped_only_with_a_separator() -> None:
 def test_jaccard_of_empty_sets_is_no_agreement() -> None:
     assert jaccard(frozenset(), frozenset()) == 0.0
     assert jaccard(frozenset({"a"}), frozenset({"a"})) == 1.0
+
+
+def test_unicode_dashes_and_quotes_fold_like_ascii_separators() -> None:
+    prefix = partner_prefix(("EROPA",))
+    plain = title_tokens("EROPA - Partners' Forum", prefix)
+    for title in ("EROPA—Partners’ Forum", "EROPA ― Partners’ Forum", "EROPA – Partners' Forum",
+                  "EROPA：Partners Forum", "EROPA − “Partners” Forum"):
+        assert title_tokens(title, prefix) == plain, title
+
+
+def test_roman_numerals_are_ordinals_like_digits() -> None:
+    assert title_tokens("XVII Congreso CLAD").ordinals == title_tokens(
+        "17th CLAD Congress").ordinals == frozenset({"17"})
+    assert title_tokens("Forum II").ordinals == frozenset({"2"})
+    # Words that merely look like numerals stay words; lower case is never a numeral.
+    assert title_tokens("CIVIL service mix").ordinals == frozenset()
+    assert "civil" in title_tokens("CIVIL service").words
+
+
+def test_full_partner_names_become_their_acronym() -> None:
+    expand = {"asian association for public administration": "aapa"}
+    long = title_tokens("Asian Association for Public Administration Annual Conference",
+                        expansions=expand)
+    assert long == title_tokens("AAPA Annual Conference")

@@ -27,12 +27,19 @@ from newsdesk.dedupe.similarity import (
     EVENT_KINDS,
     Profile,
     build_profile,
+    modes_conflict,
     same_content_contradicted,
     same_event,
     same_news,
 )
 from newsdesk.dedupe.thresholds import Thresholds
-from newsdesk.dedupe.tokens import GENERIC_WORDS, partner_prefix, words_of
+from newsdesk.dedupe.tokens import (
+    GENERIC_WORDS,
+    expansion_pattern,
+    fold,
+    partner_prefix,
+    words_of,
+)
 
 TIER_URL, TIER_HASH, TIER_SIMILAR = 0, 1, 2
 Edge = tuple[int, float, int, int]  # tier, -score, low index, high index
@@ -49,13 +56,13 @@ class Extent:
 
     city: str | None
     country: str | None
-    online: bool | None
+    modes: frozenset[str | None]  # attendance modes of its members (see attendance_mode)
     event_days: tuple[int, int] | None  # first and last start day of its events
     news_days: tuple[float, float] | None  # first and last publication of the rest
 
     @classmethod
     def of(cls, p: Profile) -> Extent:
-        return cls(p.city, p.country, p.online,
+        return cls(p.city, p.country, frozenset((p.mode,)),
                    (p.day, p.day) if p.is_event else None,
                    None if p.is_event else (p.when_days, p.when_days))
 
@@ -84,15 +91,17 @@ def _merge_extents(a: Extent, b: Extent, th: Thresholds) -> Extent | None:
     """The extent of the union, or None when it breaks a place or a date limit."""
     try:
         city, country = _agree(a.city, b.city), _agree(a.country, b.country)
-        online = _agree(a.online, b.online)
     except _Conflict:
+        return None
+    modes = a.modes | b.modes
+    if modes_conflict(modes):
         return None
     events, news = _span(a.event_days, b.event_days), _span(a.news_days, b.news_days)
     if events is not None and events[1] - events[0] > th.event_start_days:
         return None
     if news is not None and news[1] - news[0] > th.news_window_days:
         return None
-    return Extent(city, country, online, events, news)
+    return Extent(city, country, modes, events, news)
 
 
 class ConstrainedUnionFind:
@@ -178,6 +187,23 @@ def _partner_words(names: Sequence[str]) -> frozenset[str]:
     return frozenset(words)
 
 
+def _expansions(partners: PartnerNames) -> dict[str, str]:
+    """Folded full partner names (three words or more) -> the partner's folded acronym.
+
+    The acronym is the first name of one or two words (the registry's short name comes
+    first); a partner without one has nothing to expand to.
+    """
+    found: dict[str, str] = {}
+    for names in partners.values():
+        short = next((fold(n).strip() for n in names if 0 < len(n.split()) <= 2), None)
+        if short is None:
+            continue
+        for name in names:
+            if len(words_of(name)) >= 3 or len(name.split()) >= 3:
+                found.setdefault(" ".join(fold(name).split()), short)
+    return found
+
+
 def _edges(profiles: Sequence[Profile], thresholds: Thresholds) -> list[Edge]:
     """Every accepted pair, each found from the later item's index lookups."""
     index = CandidateIndex(_word_rank(profiles), thresholds)
@@ -252,7 +278,10 @@ def _cluster(records: list[DedupeRecord], names: PartnerNames,
     prefix = _prefix_pattern(known)
     words = {partner: _partner_words(aliases) for partner, aliases in known.items()}
     everyone = frozenset().union(*words.values())
-    profiles = [build_profile(r, prefix, words[r.partner_id], everyone) for r in ordered]
+    expansions = _expansions(known)
+    expansion_re = expansion_pattern(expansions)
+    profiles = [build_profile(r, prefix, words[r.partner_id], everyone, expansions,
+                              expansion_re) for r in ordered]
     position = {r.id: i for i, r in enumerate(ordered)}
 
     uf = ConstrainedUnionFind([Extent.of(p) for p in profiles], th)

@@ -9,6 +9,7 @@ probability.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -66,6 +67,7 @@ class Profile:
     city: str | None
     country: str | None
     online: bool | None  # as stated; else False when a city or country is known
+    mode: str | None  # attendance: "online", "in_person", "hybrid" (online with a place)
     partner_words: frozenset[str]  # the words of the partner's short names
     content: frozenset[str]  # title words without generic words and partner names
     _summary: frozenset[str] | None = field(default=None)
@@ -82,13 +84,33 @@ def _place(value: str | None) -> str | None:
     return folded or None
 
 
+def attendance_mode(online: bool | None, city: str | None, country: str | None
+                    ) -> str | None:
+    """How an item can be attended, from the stored ``online`` flag and place.
+
+    Online with a city is **hybrid** (schema.org ``MixedEventAttendanceMode``, "Jakarta
+    and online"): its own mode, which agrees with both in person and online. Online with
+    only a country is online (the organiser's country, no venue). A place without an
+    online flag is in person; nothing known is ``None``.
+    """
+    if online:
+        return "hybrid" if city else "online"
+    if online is False or city or country:
+        return "in_person"
+    return None
+
+
 def build_profile(record: DedupeRecord, prefix: re.Pattern[str] | None,
                   partner_words: frozenset[str] = frozenset(),
-                  all_partner_words: frozenset[str] = frozenset()) -> Profile:
+                  all_partner_words: frozenset[str] = frozenset(),
+                  expansions: Mapping[str, str] | None = None,
+                  expansion_re: re.Pattern[str] | None = None) -> Profile:
     """Precompute what the rules need.
 
     ``prefix`` strips a leading partner label; ``partner_words`` are the words of this
-    item's partner's names, ``all_partner_words`` those of every partner.
+    item's partner's names, ``all_partner_words`` those of every partner;
+    ``expansions`` (folded full name -> folded acronym) makes a spelled-out partner name
+    count as its acronym.
     """
     is_event = record.kind in EVENT_KINDS and record.starts_at is not None
     when = record.published_at or record.first_seen
@@ -100,7 +122,7 @@ def build_profile(record: DedupeRecord, prefix: re.Pattern[str] | None,
     else:
         day = end_day = when.astimezone(UTC).date().toordinal()
     city, country = _place(record.city), _place(record.country)
-    title = title_tokens(record.title, prefix)
+    title = title_tokens(record.title, prefix, expansions, expansion_re)
     return Profile(
         record=record, partner_id=record.partner_id, is_event=is_event,
         title=title,
@@ -108,23 +130,29 @@ def build_profile(record: DedupeRecord, prefix: re.Pattern[str] | None,
         city=city, country=country,
         online=record.online if record.online is not None else (
             False if city or country else None),
+        mode=attendance_mode(record.online, city, country),
         partner_words=partner_words,
         content=title.words - GENERIC_WORDS - all_partner_words,
     )
 
 
 def places_disagree(a: Profile, b: Profile) -> bool:
-    """Known and different: online vs in person, other country, other city.
+    """Known and different: online only vs in person, other country, other city.
 
     An unknown place on either side never vetoes: many calendars give no location. A
-    stated city or country without an online flag counts as in person.
+    stated city or country without an online flag counts as in person; a hybrid event
+    agrees with either mode (its place still has to agree).
     """
-    oa, ob = a.online, b.online
-    if oa is not None and ob is not None and oa != ob:
+    if modes_conflict(frozenset((a.mode, b.mode))):
         return True
     if a.country and b.country and a.country != b.country:
         return True
     return bool(a.city and b.city and a.city != b.city)
+
+
+def modes_conflict(modes: frozenset[str | None]) -> bool:
+    """Online only and in person together: two different events."""
+    return "online" in modes and "in_person" in modes
 
 
 def _coorganised(a: Profile, b: Profile) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,7 +40,21 @@ GENERIC_WORDS = frozenset({
     "dialogue", "expert", "group", "edition", "day", "week", "lecture", "roundtable",
     "panel", "meetup", "exhibition", "fair", "award", "ceremony", "launching",
 })
-_SEPARATOR = r"\s*(?::|\||\]|\)|\s[-–—]\s)\s*"
+_SEPARATOR = r"\s*(?::|\||\]|\)|\s-\s)\s*"
+#: Unicode punctuation folded to its ASCII form before tokens are cut. An em dash, bar or
+#: minus is a separator however it is spaced ("EROPA—Forum" reads as "EROPA - Forum"); an
+#: en dash is one only when spaced ("EROPA–AAPA" joins two names, like a hyphen); hyphens
+#: stay hyphens; curly and fullwidth quotes and colons are plain.
+_PUNCTUATION = str.maketrans({
+    "–": "-", "—": " - ", "―": " - ", "−": " - ", "﹘": " - ", "﹣": " - ",
+    "‐": "-", "‑": "-", "‒": "-", "－": "-",
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"',
+    "»": '"', "：": ":", "｜": "|", "\u00a0": " ", "\u202f": " ",
+})
+#: Roman numerals 2..89 written in capitals ("XVII Congreso", "Forum II"): edition
+#: ordinals like "17th". Lower case and single letters are words ("mix", "I").
+_ROMAN = re.compile(r"\b(?=[IVXL]{2,}\b)(L?X{0,3})(IX|IV|V?I{0,3})\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +67,11 @@ class TitleTokens:
 
 
 def fold(text: str) -> str:
-    """Casefold and strip accents: ``"Réunion"`` and ``"REUNION"`` fold alike."""
+    """Casefold, strip accents and fold Unicode punctuation: ``"Réunion"`` and
+    ``"REUNION"`` fold alike, and so do ``"EROPA—Forum"`` and ``"EROPA - Forum"``."""
     if text.isascii():
         return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCTUATION).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -88,9 +104,42 @@ def partner_prefix(aliases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"^\s*[\[(]?\s*(?:{alternatives})(?:\s+news)?{_SEPARATOR}")
 
 
-def title_tokens(title: str, prefix: re.Pattern[str] | None = None) -> TitleTokens:
-    """Tokens of a title, after taking off a partner label that ``prefix`` matches."""
-    folded = fold(title)
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for i, ch in enumerate(numeral):
+        value = _ROMAN_VALUES[ch]
+        following = _ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
+def _roman_to_ordinals(title: str) -> str:
+    """``"XVII Congreso"`` -> ``"17th Congreso"``, so both spellings are one ordinal."""
+    return _ROMAN.sub(lambda m: f"{_roman_value(m[0])}th" if m[0] else m[0], title)
+
+
+def expansion_pattern(expansions: Mapping[str, str]) -> re.Pattern[str] | None:
+    """One pattern matching any folded full name in ``expansions`` (longest first)."""
+    names = sorted(expansions, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+def title_tokens(title: str, prefix: re.Pattern[str] | None = None,
+                 expansions: Mapping[str, str] | None = None,
+                 expansion_re: re.Pattern[str] | None = None) -> TitleTokens:
+    """Tokens of a title, after taking off a partner label that ``prefix`` matches.
+
+    ``expansions`` maps folded full partner names to their folded acronym (from the
+    registry): "Asian Association for Public Administration Conference" has the tokens
+    of "AAPA Conference". ``expansion_re`` is its precompiled pattern, if the caller has it.
+    """
+    folded = fold(_roman_to_ordinals(title))
+    if expansions:
+        pattern = expansion_re or expansion_pattern(expansions)
+        if pattern is not None:
+            folded = pattern.sub(lambda m: expansions[m[0]], folded)
     if prefix is not None:
         folded = prefix.sub("", folded, count=1)
     words: set[str] = set()
