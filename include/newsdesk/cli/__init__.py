@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "newsdesk.cli.sources",
     "newsdesk.cli.fixtures",
     "newsdesk.cli.newsletter",
+    "newsdesk.cli.review",
 )
 
 EXIT_OK = 0

@@ -1,0 +1,94 @@
+"""``newsdesk review list | show | diff | trail``: reading the review state of editions.
+
+Each handler is one call into ``newsdesk.review`` (the same functions the editors' pages
+and the DAG use). Answering a review (approve, request changes, reject) belongs to the
+waiting Airflow task, so it is not a local command.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from newsdesk.cli import add_command_group
+from newsdesk.cli.db_option import add_db_option, db_url
+from newsdesk.cli.table import format_table, shorten
+
+
+def register(subparsers: Any) -> None:
+    """Add ``review`` and its commands to the top-level parser."""
+    commands = add_command_group(subparsers, "review",
+                                 help="revisions of an edition, their review state and history")
+
+    listing = commands.add_parser("list", help="every revision of an edition")
+    listing.add_argument("edition", help="the edition key, e.g. 2020Q4")
+    listing.add_argument("--kind", default="quarterly", help="edition kind (default quarterly)")
+    add_db_option(listing)
+    listing.set_defaults(handler=list_command)
+
+    show = commands.add_parser("show", help="one revision: state, hash, sections, findings")
+    show.add_argument("revision", type=int, help="edition revision id")
+    add_db_option(show)
+    show.set_defaults(handler=show_command)
+
+    diff = commands.add_parser("diff", help="items added, removed, moved, edited")
+    diff.add_argument("old", type=int, help="the older revision id")
+    diff.add_argument("new", type=int, help="the newer revision id")
+    add_db_option(diff)
+    diff.set_defaults(handler=diff_command)
+
+    trail = commands.add_parser("trail", help="the audit trail of an edition")
+    trail.add_argument("edition", help="the edition key, e.g. 2020Q4")
+    trail.add_argument("--kind", default="quarterly", help="edition kind (default quarterly)")
+    add_db_option(trail)
+    trail.set_defaults(handler=trail_command)
+
+
+def list_command(args: argparse.Namespace) -> int:
+    from newsdesk.review import list_revisions
+
+    revisions = list_revisions(db_url(args), args.edition, args.kind)
+    print(format_table(
+        ["id", "#", "state", "items", "findings", "hash", "by", "created"],
+        [(r.id, r.number, r.status, r.snapshot.item_count, len(r.check_findings),
+          r.content_sha256[:12], r.created_by, r.created_at.isoformat(timespec="seconds"))
+         for r in revisions]))
+    return 0
+
+
+def show_command(args: argparse.Namespace) -> int:
+    from newsdesk.review import load_revision
+
+    r = load_revision(db_url(args), args.revision)
+    print(f"{r.label}: {r.status}, content hash {r.content_sha256}")
+    print(f"subject: {r.snapshot.subject}")
+    for section in r.snapshot.sections:
+        print(f"  {section.heading}: {len(section.items)} items")
+    print(f"email checks: {len(r.check_findings)} finding(s)")
+    for finding in r.check_findings:
+        print(f"  - {finding}")
+    return 0
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    from newsdesk.review import load_revision
+    from newsdesk.review.diff import diff_snapshots
+
+    old, new = load_revision(db_url(args), args.old), load_revision(db_url(args), args.new)
+    changes = diff_snapshots(old.snapshot, new.snapshot)
+    print(f"{old.label} → {new.label}: {changes.summary()}")
+    for name in ("added", "removed", "moved", "edited"):
+        for change in getattr(changes, name):
+            print(f"  {name:8} item {change.item_id}: {shorten(change.title)} ({change.detail})")
+    return 0
+
+
+def trail_command(args: argparse.Namespace) -> int:
+    from newsdesk.review import audit_trail
+
+    print(format_table(
+        ["at", "#", "from", "to", "who", "reason"],
+        [(t.at.isoformat(timespec="seconds"), t.revision_number, t.from_status, t.to_status,
+          t.actor, shorten(t.reason)) for t in audit_trail(db_url(args), args.edition,
+                                                           args.kind)]))
+    return 0
