@@ -25,11 +25,9 @@ from newsdesk.edition.snapshot import (
 from newsdesk.edition.trim import trim_summary
 from newsdesk.errors import ConfigError, EditionError
 from newsdesk.registry import Partner, Registry
-from newsdesk.review.edits import store_build
-from newsdesk.review.lifecycle import load_revision
+from newsdesk.store import revisions as revision_store  # a module: imported first, no cycle
 from newsdesk.store.database import require_migrated, session_scope
 from newsdesk.store.models import ClusterRow, ItemRow, utcnow
-from newsdesk.store.revisions import StoredRevision
 
 
 def build_snapshot(items: Iterable[ItemRow], representatives: Mapping[int, int],
@@ -135,11 +133,15 @@ def _fill(template: str, field: str, **values: str) -> str:
 
 def build_edition(db_url: str, quarter: Quarter | str, registry: Registry,
                   config: NewsletterConfig, *, created_by: str, note: str | None = None,
-                  built_at: datetime | None = None) -> StoredRevision:
+                  built_at: datetime | None = None) -> revision_store.StoredRevision:
     """Build ``quarter`` from the staging database and store it as a new draft revision.
 
     Editors' standing decisions are applied on top (``newsdesk.review.edits``).
     """
+    # Imported here: review.edits sits on top of the edition package (it applies the
+    # editors' decisions to what is built here), so a module-level import would be a cycle.
+    from newsdesk.review.edits import store_build
+
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     require_migrated(db_url)
     low, high = candidate_window(quarter, config.zone)
@@ -157,5 +159,4 @@ def build_edition(db_url: str, quarter: Quarter | str, registry: Registry,
         snapshot = build_snapshot(rows, representatives, registry, config, quarter,
                                   built_at or utcnow())
         row = store_build(session, snapshot, created_by=created_by, note=note)
-        revision_id = row.id
-    return load_revision(db_url, revision_id)
+        return revision_store.to_record(row)
