@@ -76,3 +76,15 @@ def test_default_config_file_is_the_project_one() -> None:
     newsletter.register(parser.add_subparsers())
     args = parser.parse_args(["newsletter", "build", "--quarter", "2020Q4"])
     assert args.config == PROJECT_ROOT / "include/newsletter.yaml" and args.db is None
+
+
+@pytest.mark.parametrize("key", ["2020Q5", "0000Q1", "9999Q4"])
+def test_a_bad_quarter_is_a_usage_error(key: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/cli.md: usage errors exit 2, with one line naming the value (no traceback)."""
+    from newsdesk.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["newsletter", "build", "--quarter", key])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert f"--quarter: quarter '{key}'" in err[-1] and "Traceback" not in "".join(err)

@@ -16,7 +16,8 @@ def test_parse_and_label() -> None:
     assert Quarter(2024, 1).last_day == date(2024, 3, 31)
 
 
-@pytest.mark.parametrize("bad", ["2020Q5", "2020-4", "Q4", ""])
+@pytest.mark.parametrize("bad", ["2020Q5", "2020-4", "Q4", "", "0000Q1", "9999Q4",
+                                 "1899Q4", "3000Q1"])
 def test_bad_keys_are_named(bad: str) -> None:
     with pytest.raises(EditionError, match=repr(bad).replace("'", "'")):
         Quarter.parse(bad)

@@ -25,7 +25,8 @@ def register(subparsers: Any) -> None:
                                  help="build, render and publish newsletter editions")
 
     build = commands.add_parser("build", help="build a quarter's edition as a draft revision")
-    build.add_argument("--quarter", required=True, help="the quarter, e.g. 2020Q4")
+    build.add_argument("--quarter", required=True, type=quarter_key,
+                       help="the quarter, e.g. 2020Q4")
     add_db_option(build)
     build.add_argument("--sources", type=Path, default=None,
                        help="source registry (default: $NEWSDESK_SOURCES)")
@@ -50,6 +51,18 @@ def register(subparsers: Any) -> None:
                          help="archive directory")
     add_db_option(publish)
     publish.set_defaults(handler=publish_command)
+
+
+def quarter_key(value: str) -> str:
+    """``--quarter``'s type: a bad key is a usage error (exit 2, one line naming it), found
+    before any database is opened; the handler gets the normalised key."""
+    from newsdesk.edition.quarter import Quarter
+    from newsdesk.errors import EditionError
+
+    try:
+        return Quarter.parse(value).key
+    except EditionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_command(args: argparse.Namespace) -> int:

@@ -15,6 +15,10 @@ from zoneinfo import ZoneInfo
 from newsdesk.errors import EditionError
 
 _KEY = re.compile(r"^(\d{4})Q([1-4])$")
+#: Years an edition can cover. Bounded so every date arithmetic stays inside
+#: ``datetime``'s range (year 0 does not exist; 9999Q4's next quarter overflows), and a
+#: typo such as ``0202Q4`` is refused instead of building an empty edition.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
@@ -32,7 +36,10 @@ class Quarter:
         match = _KEY.match(key.strip().upper())
         if not match:
             raise EditionError(f"quarter {key!r}: expected YEARQn, e.g. 2020Q4")
-        return cls(int(match.group(1)), int(match.group(2)))
+        year = int(match.group(1))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise EditionError(f"quarter {key!r}: the year must be {MIN_YEAR}-{MAX_YEAR}")
+        return cls(year, int(match.group(2)))
 
     @property
     def key(self) -> str:
