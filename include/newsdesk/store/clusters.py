@@ -7,9 +7,17 @@ and writes only what changed: new cluster rows, changed representatives or sizes
 more. The result depends only on the items and the editor splits, so a second run writes
 nothing.
 
-Two reclusters never interleave: on PostgreSQL the transaction takes a transaction-level
-advisory lock; on SQLite it starts with ``BEGIN IMMEDIATE`` (the write lock up front, so
-the second run waits and then reads the first one's result).
+The engine runs **outside** the write transaction: the items and splits are read in one
+read-only transaction (a consistent snapshot; on SQLite under WAL it blocks no writer),
+the clusters are computed with no lock held, and only the diff is written in a short
+transaction. An ingest running meanwhile waits at most for that write, never for the
+computation. Items that arrive after the snapshot keep ``cluster_id`` NULL until the next
+recluster places them (the ingest DAG reclusters after every run).
+
+Two writes never interleave: on PostgreSQL the write transaction takes a
+transaction-level advisory lock; on SQLite it starts with ``BEGIN IMMEDIATE``. Each write
+re-reads the stored clusters and item assignments inside its transaction, so the diff is
+against what is stored then, whatever another run wrote meanwhile.
 """
 
 from __future__ import annotations
@@ -67,9 +75,8 @@ def _serialise(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _load(conn: Connection) -> tuple[list[DedupeRecord], dict[int, int | None]]:
+def _load(conn: Connection) -> list[DedupeRecord]:
     records: list[DedupeRecord] = []
-    current: dict[int, int | None] = {}
     for row in conn.execute(select(*_DEDUPE_COLUMNS)):
         records.append(DedupeRecord(
             id=row.id, partner_id=row.partner_id, kind=row.kind, title=row.title,
@@ -80,8 +87,12 @@ def _load(conn: Connection) -> tuple[list[DedupeRecord], dict[int, int | None]]:
             city=row.city, country=row.country, online=row.online, organizer=row.organizer,
             has_url=bool(row.url),
         ))
-        current[row.id] = row.cluster_id
-    return records, current
+    return records
+
+
+def _assignments(conn: Connection) -> dict[int, int | None]:
+    """``item id -> cluster_id`` as stored now (read inside the write transaction)."""
+    return dict(conn.execute(select(_ITEMS.c.id, _ITEMS.c.cluster_id)).tuples().all())
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -149,13 +160,18 @@ def recluster(db_url: str, *, partners: PartnerNames | None = None,
     """
     require_migrated(db_url)
     try:
-        with connect(db_url).begin() as conn:
-            _serialise(conn)
-            records, current = _load(conn)
+        engine = connect(db_url)
+        with engine.connect() as conn, conn.begin():
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN")  # one read snapshot for items and splits
+            records = _load(conn)
             splits = [(row.item_low, row.item_high) for row in conn.execute(
                 select(ClusterSplitRow.item_low, ClusterSplitRow.item_high))]
-            clusters = cluster_records(records, partners=partners, cannot_link=splits,
-                                       thresholds=thresholds)
+        clusters = cluster_records(records, partners=partners, cannot_link=splits,
+                                   thresholds=thresholds)
+        with engine.begin() as conn:
+            _serialise(conn)
+            current = _assignments(conn)
             written, stale = _write_clusters(conn, clusters)
             moved = _move_items(conn, clusters, current)
             for chunk in _chunks(sorted(stale)):
