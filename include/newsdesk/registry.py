@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsdesk.errors import RegistryError
 from newsdesk.records import ItemKind
+from newsdesk.yaml_file import read_yaml
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -185,12 +185,7 @@ def source_key(partner: Partner, source: AnySource) -> str:
 def load_registry(path: str | Path) -> Registry:
     """Read and validate a registry file; raise :class:`RegistryError` naming the place."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RegistryError(f"{path}: cannot read the registry: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise RegistryError(f"{path}: not valid YAML: {exc}") from exc
+    raw = read_yaml(path, RegistryError, "the registry")
     return parse_registry(raw, origin=str(path))
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from newsdesk.config import PROJECT_ROOT
 from newsdesk.errors import ConfigError
+from newsdesk.yaml_file import read_yaml
 
 DEFAULT_NEWSLETTER_FILE = PROJECT_ROOT / "include" / "newsletter.yaml"
 
@@ -95,12 +95,7 @@ class NewsletterConfig(BaseModel):
 def load_newsletter_config(path: str | Path = DEFAULT_NEWSLETTER_FILE) -> NewsletterConfig:
     """Read and validate the newsletter file; raise :class:`ConfigError` naming the place."""
     path = Path(path)
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the newsletter settings: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    raw: Any = read_yaml(path, ConfigError, "the newsletter settings") or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the newsletter settings must be a mapping")
     try:

@@ -1,0 +1,51 @@
+"""The one YAML loader for newsdesk's files (source registry, newsletter settings).
+
+Why one: every YAML file gets the same three guarantees, each a one-line error naming the
+file: the bytes must be UTF-8 (else the byte offset), the YAML must parse (else line and
+problem, not PyYAML's multi-line ``"<unicode string>"`` report), and a key repeated in one
+mapping is refused with its line (PyYAML silently keeps the second, so a partner pasted
+twice or an edited ``timezone:`` added below the old one would be taken without notice).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key repeated within one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
+    """Load ``path``; any problem raises ``error`` with one line ``"{path}: ..."``.
+
+    ``what`` names the file's role in the message (``"the registry"``)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: {what} is not UTF-8 (byte {exc.start})") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f" line {mark.line + 1}:" if mark is not None else ""
+        raise error(f"{path}:{line} not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML: {exc}") from None
