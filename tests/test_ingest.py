@@ -188,3 +188,31 @@ def test_demo_registry_ingests_twice_without_new_rows(fixture_sites: FixtureServ
     second = ingest_all(registry, db_url)
     assert sum(r.items_new for r in second) == 0
     assert row_counts(db_url) == counts
+
+
+def test_a_parser_bug_fails_its_source_only(tmp_path: Path, db_url: str) -> None:
+    """A non-NewsdeskError inside one source's work (here the JSON-LD parser recursing on a
+    100,000-deep document, a real crash) is that source's failure: the other sources are
+    still fetched and stored, and the final clustering runs."""
+    (tmp_path / "deep.html").write_text(
+        '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>",
+        encoding="utf-8")
+    (tmp_path / "feed.xml").write_bytes((SITE / "feed.xml").read_bytes())
+    with FixtureServer(root=tmp_path) as server:
+        registry = parse_registry({
+            "settings": {"allow_private_hosts": True, "min_delay_s": 0, "retries": 0},
+            "partners": [{"id": "aaa", "name": "AAA", "short": "AAA", "sources": [
+                {"id": "deep", "kind": "jsonld", "url": f"{server.base_url}/deep.html"}]},
+                {"id": "bbb", "name": "BBB", "short": "BBB", "sources": [
+                    {"id": "news", "kind": "feed", "url": f"{server.base_url}/feed.xml"}]}],
+        }, origin="test")
+        reports = {r.source_id: r for r in ingest_all(registry, db_url)}
+    deep = reports["aaa/deep"]
+    assert deep.status == "failed"
+    assert deep.error is not None and "RecursionError" in deep.error
+    assert "\n" not in deep.error and "aaa/deep" in deep.error
+    assert reports["bbb/news"].status == "ok" and reports["bbb/news"].items_new > 0
+    with session_scope(db_url) as session:
+        assert session.scalar(select(func.count()).select_from(ItemRow)
+                              .where(ItemRow.cluster_id.is_not(None))) == row_counts(db_url)[0]
+        assert fetch_log(session, "aaa/deep")[0].status == "failed"

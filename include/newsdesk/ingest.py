@@ -6,7 +6,10 @@ upserts and writes one fetch-log line, and returns a :class:`SourceReport`. A so
 fails as a whole (unreachable, disallowed, unparsable) yields a report with status
 ``"failed"``, recorded in the fetch log and returned, not raised: the caller decides
 (the DAG task raises so the UI shows it red, the CLI goes on with the next source).
-Anything that is not a :class:`NewsdeskError` is a bug and propagates.
+Any other exception in a source's fetch, parse or normalise step is a bug in newsdesk
+or a library, but still that one source's failure: its traceback goes to the log, its
+report says ``unexpected <type>: <message>``, and the remaining sources and the final
+clustering run, in the CLI exactly as in the DAG's separate mapped tasks.
 
 The network phase and the database phase are separate: no transaction is open while we
 wait on a partner's server.
@@ -15,6 +18,7 @@ wait on a partner's server.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +37,8 @@ from newsdesk.store.sources import record_fetch, sync_sources, upsert_source, va
 
 if TYPE_CHECKING:
     from newsdesk.store.clusters import ClusterStats
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -166,6 +172,12 @@ def ingest_source(
             report.status = "failed"
             report.http_status = getattr(exc, "status_code", None)
             report.error = f"partner {partner.id!r}, source {source_id!r} ({source.url}): {exc}"
+        except Exception as exc:  # one source's bug must not end the run
+            log.exception("source %s: unexpected error while ingesting %s", source_id, source.url)
+            report.status = "failed"
+            message = " ".join(str(exc).split())[:300]
+            report.error = (f"partner {partner.id!r}, source {source_id!r} ({source.url}): "
+                            f"unexpected {type(exc).__name__}: {message} (traceback in the log)")
     if fetched is not None:
         report.http_status = fetched.document.status_code
         report.bytes_read = fetched.bytes_read
