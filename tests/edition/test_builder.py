@@ -89,3 +89,18 @@ def test_place_phrase(city: str | None, country: str | None, location: str | Non
                       online: bool | None, expected: str) -> None:
     item = ItemRow(city=city, country=country, location=location, online=online)
     assert place_phrase(item) == expected
+
+
+def test_a_huge_title_is_capped_like_a_summary(db_url: str) -> None:
+    """One 100,000-character title must not push the email over its size check."""
+    items, clusters = seed_items()
+    items[0].title = "Digital government " * 5300  # ~100,000 characters, words to cut at
+    insert(db_url, items, clusters)
+    rev = build_edition(db_url, "2020Q4", registry(), config(), created_by="tester",
+                        built_at=BUILT_AT)
+    shown = [i for s in rev.snapshot.sections for i in s.items if i.item_id == items[0].id]
+    assert shown, "the item with the huge title is still in the edition"
+    limit = config().title_chars
+    assert len(shown[0].title) <= limit and shown[0].title.endswith("…")
+    assert len(shown[0].read_more) <= limit + len("More about ")
+    render_edition(rev.snapshot, Settings.from_env().templates_dir)  # no size failure

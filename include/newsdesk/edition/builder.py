@@ -99,15 +99,16 @@ def _snapshot_item(item: ItemRow, partner: Partner, config: NewsletterConfig, up
                    also: list[str]) -> SnapshotItem:
     where = f"item {item.id} of partner {partner.id!r}"
     trimmed = trim_summary(item.summary_text or "", config.summary_chars)
+    title = trim_summary(item.title, config.title_chars).text
     url = item.url or item.canonical_url
     language = item.language or partner.language or config.language
     return SnapshotItem(
         item_id=item.id, partner_id=partner.id, partner_short=partner.short, kind=item.kind,
-        title=" ".join(item.title.split()), url=url,
+        title=title, url=url,
         date_phrase=date_phrase(timing_of(item), config.zone, upcoming=upcoming, where=where),
         place=place_phrase(item) if item.kind == "event" else "", summary=trimmed.text,
         summary_cut=trimmed.cut,
-        read_more=config.read_more.format(title=" ".join(item.title.split())) if url else "",
+        read_more=config.read_more.format(title=title) if url else "",
         language=language, direction=text_direction(language), also_reported_by=also)
 
 

@@ -46,6 +46,8 @@ class NewsletterConfig(BaseModel):
     timezone: str = "America/New_York"
     language: str = "en"
     summary_chars: int = Field(480, ge=80, le=4000)
+    #: Titles are capped too: one runaway title must not push the email past Gmail's clip.
+    title_chars: int = Field(200, ge=40, le=1000)
     #: Link text after each summary; ``{title}`` is the item's title (descriptive link text).
     read_more: str = "More about {title}"
     preheader: str = "News and upcoming events from UNPAN partners, {period}."
