@@ -1,0 +1,28 @@
+"""The review as an Airflow 3.3 human-in-the-loop task (what the DAG file imports).
+
+Apart from ``newsdesk.review`` so that parsing the DAG imports no database code.
+
+``HITLOperator`` fails its task when the response time passes with no answer and no
+defaults. A review must never take a default (nothing is approved by timeout), and a
+silent reviewer is not an error: this subclass returns ``{"timed_out": True}`` instead,
+so the round settles as "again" and the next round reminds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.providers.standard.operators.hitl import HITLOperator
+
+#: How many review rounds one run holds (the DAG unrolls them; docs/review.md).
+MAX_ROUNDS = 4
+APPROVE, REQUEST_CHANGES, REJECT = "Approve", "Request changes", "Reject"
+OPTIONS = [APPROVE, REQUEST_CHANGES, REJECT]
+
+
+class EditionReviewOperator(HITLOperator):
+    def execute_complete(self, context: Any, event: dict[str, Any]) -> Any:
+        if event.get("error_type") == "timeout":
+            self.log.warning("No answer within the response time: the next round reminds")
+            return {"timed_out": True}
+        return super().execute_complete(context, event)
