@@ -63,6 +63,10 @@ class RenderCheckError(NewsdeskError):
     """A rendered email failed one of the email checks; the message lists every failure."""
 
 
+class MessageError(NewsdeskError):
+    """An email cannot be built: a header value would break the header block (injection)."""
+
+
 class SourceFailedError(NewsdeskError):
     """One source's ingestion failed (the fetch log has the details).
 

@@ -15,10 +15,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from newsdesk.edition.snapshot import EditionSnapshot
+from newsdesk.errors import MessageError
 
 
 def build_message(snapshot: EditionSnapshot, text: str, html: str) -> EmailMessage:
     """A complete message addressed to the configured test address."""
+    _refuse_line_breaks(snapshot)
     message = EmailMessage(policy=policy.SMTP)
     domain = snapshot.from_address.rpartition("@")[2] or "newsdesk.invalid"
     local = snapshot.from_address.rpartition("@")[0] or "newsletter"
@@ -32,6 +34,22 @@ def build_message(snapshot: EditionSnapshot, text: str, html: str) -> EmailMessa
     message.add_alternative(html, subtype="html", charset="utf-8")
     message.set_boundary(f"=_newsdesk_{snapshot.digest[:32]}")  # deterministic bytes
     return message
+
+
+def _refuse_line_breaks(snapshot: EditionSnapshot) -> None:
+    """Refuse a CR or LF in any text that becomes a header.
+
+    A line break in Subject, the sender's name or an address would start a new header
+    (``Bcc:``) in the bytes handed to SMTP; the email package refuses some of these deep
+    inside its policy with a message naming neither the edition nor the field.
+    """
+    fields = {"Subject": snapshot.subject, "From name": snapshot.sender_name,
+              "From address": snapshot.from_address, "To": snapshot.test_to_address}
+    for name, value in fields.items():
+        if "\r" in value or "\n" in value:
+            raise MessageError(
+                f"edition {snapshot.edition_key}: {name} contains a line break "
+                f"(header injection refused): {value!r}")
 
 
 def message_bytes(message: EmailMessage) -> bytes:
