@@ -97,6 +97,16 @@ def test_allow_list_kept_and_links_made_absolute() -> None:
     )
 
 
+def test_the_allow_list_is_the_whole_truth_no_generic_attributes() -> None:
+    """nh3 keeps ``title`` and ``lang`` on every tag unless told otherwise; only the
+    attributes ALLOWED_ATTRIBUTES names may survive (``title`` on a and abbr, nothing else)."""
+    html = ('<p title="tooltip" lang="fr">Texte <em lang="en" title="x">word</em> '
+            '<a href="https://a.example/" lang="en" title="kept">link</a></p>')
+    assert sanitize_html(html, base_url=BASE) == (
+        '<p>Texte <em>word</em> '
+        '<a href="https://a.example/" title="kept" rel="noopener noreferrer">link</a></p>')
+
+
 def test_relative_links_without_a_base_are_removed_but_their_text_stays() -> None:
     cleaned = sanitize_html('<p><a href="/news/1">Read more</a></p>')
     assert cleaned == '<p><a rel="noopener noreferrer">Read more</a></p>'

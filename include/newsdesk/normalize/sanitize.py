@@ -78,7 +78,9 @@ def _clean(html: str, url_relative: _Relative) -> str:
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=_DROP_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": nothing, else nh3 adds its generic attributes (title, lang) to every tag and
+        # the allow-list above would not be the whole truth.
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         url_schemes=set(ALLOWED_URL_SCHEMES),
         url_relative=url_relative,
         link_rel=LINK_REL,
