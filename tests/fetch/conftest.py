@@ -124,6 +124,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._drip(site)
         elif route == "/bad-location":
             self._redirect("http://127.0.0.1:notaport/feed.xml")
+        elif route == "/redirect-to":  # Location: the query string, undecoded
+            self._redirect(self.path.partition("?")[2])
         elif route == "/latin1":
             self._answer(200, LATIN1_PAGE, "text/html; charset=ISO-8859-1")
         else:

@@ -169,6 +169,19 @@ def test_redirect_to_an_invalid_url_fails(site: PartnerSite, make_fetcher: MakeF
     assert site.count("/bad-location") == 1  # not retried: a retry cannot mend it
 
 
+@pytest.mark.parametrize("location", ["data:text/html,hi", "mailto:a@example.org",
+                                      "javascript:alert(1)", "urn:isbn:0451450523",
+                                      "about:blank"])
+def test_redirect_to_a_non_hierarchical_scheme_is_a_fetch_error(
+    site: PartnerSite, make_fetcher: MakeFetcher, location: str
+) -> None:
+    """httpx raises InvalidURL (not an HTTPError) building the next request for these."""
+    with make_fetcher() as fetcher, pytest.raises(FetchError, match=r"/redirect-to\?.*: ") as err:
+        fetcher.fetch(site.url(f"/redirect-to?{location}"))
+    assert "\n" not in str(err.value)
+    assert site.count(f"/redirect-to?{location}") == 1  # not retried: a retry cannot mend it
+
+
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/feed.xml", "file:///etc/passwd", "/feed.xml"])
 def test_only_http_and_https(url: str, loopback_settings: FetchSettings) -> None:
     with Fetcher(loopback_settings) as fetcher, pytest.raises(FetchError, match="only absolute"):

@@ -235,6 +235,10 @@ class Fetcher:
                 raise self._transport_error(url, exc, attempt) from exc
             except httpx.HTTPError as exc:
                 raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
+            except httpx.InvalidURL as exc:
+                # Not an HTTPError: httpx raises it while preparing the next request for a
+                # Location with a non-hierarchical scheme (data:, mailto:, urn:, ...).
+                raise FetchError(f"{url}: redirect to an unusable Location ({exc})") from exc
             status = answer.status_code
             if (status == 429 or status >= 500) and attempt < attempts:
                 delay = retry_after_delay(answer.headers.get("Retry-After"))
