@@ -22,6 +22,8 @@ class Settings:
     db_url: str
     sources_file: Path
     templates_dir: Path
+    #: Signs the links in subscribers' emails (``NEWSDESK_SECRET``); checked where it is used.
+    secret: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -30,7 +32,7 @@ class Settings:
         ``NEWSDESK_STATE_DIR`` (default ``<project>/.newsdesk``) holds the SQLite file and
         other local state; ``NEWSDESK_DB_URL`` (default: SQLite in the state directory) is the
         staging database; ``NEWSDESK_SOURCES`` (default ``include/sources/demo.yaml``) the
-        source registry.
+        source registry; ``NEWSDESK_SECRET`` (no default) signs subscribers' links.
         """
         env = os.environ if environ is None else environ
         state_dir = Path(env.get("NEWSDESK_STATE_DIR") or PROJECT_ROOT / ".newsdesk")
@@ -38,5 +40,6 @@ class Settings:
         sources = Path(env.get("NEWSDESK_SOURCES") or PROJECT_ROOT / "include/sources/demo.yaml")
         templates = Path(env.get("NEWSDESK_TEMPLATES") or PROJECT_ROOT / "templates")
         return cls(
-            state_dir=state_dir, db_url=db_url, sources_file=sources, templates_dir=templates
+            state_dir=state_dir, db_url=db_url, sources_file=sources, templates_dir=templates,
+            secret=env.get("NEWSDESK_SECRET") or None,
         )

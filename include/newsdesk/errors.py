@@ -81,3 +81,11 @@ class ReviewError(EditionError):
     A subclass of :class:`EditionError` because every refusal is about one edition's
     revision, and callers that handle edition errors handle these too.
     """
+
+
+class SubscriberError(NewsdeskError):
+    """A subscriber operation is refused: a bad address, an unknown list, a wrong status."""
+
+
+class TokenError(NewsdeskError):
+    """A signed link (confirm, unsubscribe) is forged, altered, expired or names nobody."""

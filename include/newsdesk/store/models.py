@@ -266,3 +266,32 @@ class EditionEditRow(Base):
     value: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SubscriberRow(Base):
+    """One address on one mailing list (``partners-newsletter``, ``cepa-members``, ``editors``).
+
+    ``email`` is the address as normalised by email-validator (domain lower-cased, IDNA);
+    ``email_key`` is its case-folded form and the uniqueness key per list, so
+    ``Ana@UNPAN.org`` and ``ana@unpan.org`` are one subscriber. ``status`` moves through
+    ``newsdesk.subscribers.lifecycle`` only: pending (asked, not confirmed), active,
+    unsubscribed (``status_changed_at`` and ``status_via`` say when and how) or bounced.
+    """
+
+    __tablename__ = "subscribers"
+    __table_args__ = (UniqueConstraint("list_name", "email_key", name="uq_subscribers_list_email"),
+                      Index("ix_subscribers_list_status", "list_name", "status", "id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_name: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(320))
+    email_key: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[str] = mapped_column(String(16))
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_via: Mapped[str] = mapped_column(String(64))
+    consent_source: Mapped[str] = mapped_column(String(200))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
