@@ -45,3 +45,12 @@ def test_a_missing_or_short_secret_is_a_config_error() -> None:
     for secret in (None, "", "short"):
         with pytest.raises(ConfigError, match="NEWSDESK_SECRET"):
             sign(secret, Purpose.CONFIRM, SUBJECT)  # type: ignore[arg-type]
+
+
+def test_links_carry_the_token_as_one_path_segment() -> None:
+    from newsdesk.subscribers.links import unsubscribe_mailto, unsubscribe_url
+    token = sign(SECRET, Purpose.UNSUBSCRIBE, SUBJECT)
+    assert unsubscribe_url("https://news.unpan.org/", token) \
+        == f"https://news.unpan.org/unsubscribe/{token}"
+    assert unsubscribe_mailto("newsletter@unpan.org", token) \
+        == f"mailto:unsubscribe@unpan.org?subject=unsubscribe%20{token}"
