@@ -6,7 +6,8 @@ one line in :data:`COMMAND_MODULES`. Command modules import their heavy dependen
 inside the handlers, so ``newsdesk --help`` stays quick.
 
 Expected failures (:class:`NewsdeskError`) print one line to stderr, never a traceback:
-exit 2 for a bad setting or registry, 1 for anything else.
+exit 2 for a bad setting or registry, 1 for anything else. A reader that closes the pipe
+early (``| head``) ends the command quietly with 0.
 """
 
 from __future__ import annotations
@@ -78,8 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsdesk: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except BrokenPipeError:
-        # The reader went away (``newsdesk items --json | head``): stop quietly. Python
+        # The reader went away (``newsdesk items --json | head``): it had what it wanted, so
+        # this is success, and a pipeline under ``set -o pipefail`` must not fail. Python
         # would otherwise fail again flushing stdout at exit, so point it at /dev/null.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILED
+        return EXIT_OK
     return status
