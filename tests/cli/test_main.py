@@ -60,3 +60,11 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         os.close(write_end)
     assert proc.returncode == 0
     assert proc.stderr == ""
+
+
+def test_a_read_never_creates_a_database(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "no" / "such" / "dir" / "x.sqlite"
+    assert main(["items", "--db", f"sqlite:///{missing}"]) == 1
+    assert "no such file" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()

@@ -167,6 +167,7 @@ def test_concurrent_reclusters_serialise_and_agree(db_url: str) -> None:
 
 
 def test_recluster_on_an_unmigrated_database_is_a_store_error(tmp_path: Any) -> None:
+    (tmp_path / "empty.sqlite").touch()
     with pytest.raises(StoreError, match="no schema"):
         recluster(f"sqlite:///{tmp_path / 'empty.sqlite'}")
 

@@ -42,8 +42,12 @@ def test_naive_times_are_refused(sqlite_url: str) -> None:
 
 
 def test_unmigrated_database_gets_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "empty.sqlite").touch()
     with pytest.raises(StoreError, match="no schema: run `newsdesk db migrate`"):
         require_migrated(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    with pytest.raises(StoreError, match="no such file"):
+        require_migrated(f"sqlite:///{tmp_path / 'missing.sqlite'}")
+    assert not (tmp_path / "missing.sqlite").exists()
 
 
 def test_bad_url_is_a_config_error() -> None:

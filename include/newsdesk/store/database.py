@@ -42,8 +42,6 @@ def connect(db_url: str) -> Engine:
     except ArgumentError as exc:
         raise ConfigError(f"staging database URL {db_url!r} is not a valid URL") from exc
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
@@ -85,7 +83,13 @@ def alembic_config(db_url: str) -> Config:
 
 
 def migrate(db_url: str) -> None:
-    """Bring the database to the newest schema (idempotent; safe to call before every run)."""
+    """Bring the database to the newest schema (idempotent; safe to call before every run).
+
+    The one place that may create a SQLite file and its directory: reads never do.
+    """
+    sqlite_file = _sqlite_file(db_url)
+    if sqlite_file is not None:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     engine = connect(db_url)
     try:
         with engine.begin() as conn:
@@ -101,7 +105,12 @@ def migrate(db_url: str) -> None:
 
 def require_migrated(db_url: str) -> None:
     """Fail with a clear message when the database cannot be reached or has no schema
-    (instead of a SQL error later)."""
+    (instead of a SQL error later). A missing SQLite file is reported, never created: a read
+    with a mistyped path must not leave an empty database behind."""
+    sqlite_file = _sqlite_file(db_url)
+    if sqlite_file is not None and not sqlite_file.is_file():
+        raise StoreError(f"staging database {db_url!r}: no such file {str(sqlite_file)!r}: "
+                         "run `newsdesk db migrate` (or check --db)")
     engine = connect(db_url)
     try:
         migrated = inspect(engine).has_table("items")
@@ -110,3 +119,11 @@ def require_migrated(db_url: str) -> None:
                          f"cannot connect: {str(exc.orig).strip()}") from exc
     if not migrated:
         raise StoreError(f"staging database {db_url!r} has no schema: run `newsdesk db migrate`")
+
+
+def _sqlite_file(db_url: str) -> Path | None:
+    """The file behind a SQLite URL (None for other backends and in-memory databases)."""
+    url = connect(db_url).url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
