@@ -2,15 +2,18 @@
 
 Each test gets a fresh threaded ``http.server`` on an ephemeral loopback port whose routes
 play the parts a partner site can play: a feed with validators, a slow answer, an endless
-body, redirect chains and loops, flaky and throttled pages, and a configurable robots.txt.
+body, headers or a body dripped a byte at a time, compressed feeds and compression bombs,
+redirect chains and loops, flaky and throttled pages, and a configurable robots.txt.
 The server records every request (path and headers) so tests can assert what reached it.
 """
 
 from __future__ import annotations
 
+import gzip
 import socketserver
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -122,6 +125,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, FEED, "application/rss+xml")
         elif route == "/drip":
             self._drip(site)
+        elif route == "/drip-headers":
+            self._drip_headers(site)
+        elif route.startswith("/encoded/"):  # /encoded/<coding>[,<coding>...]
+            codings = route.removeprefix("/encoded/")
+            header = codings.replace("raw-deflate", "deflate")
+            body = encode(FEED, codings)
+            self._answer(200, body, "application/rss+xml", {"Content-Encoding": header})
+        elif route.startswith("/bomb/"):  # /bomb/<coding>[,<coding>...]: 64 MiB of zeros
+            codings = route.removeprefix("/bomb/")
+            body = BOMBS[codings]
+            self._answer(200, body, "application/rss+xml", {"Content-Encoding": codings})
         elif route == "/bad-location":
             self._redirect("http://127.0.0.1:notaport/feed.xml")
         elif route == "/redirect-to":  # Location: the query string, undecoded
@@ -187,6 +201,21 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client hung up
 
+    def _drip_headers(self, site: PartnerSite) -> None:
+        """The status line, then a header one byte every 50 ms (4 s in all)."""
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+            self.wfile.flush()
+            for _ in range(80):
+                if site.stopping.wait(0.05):
+                    return
+                self.wfile.write(b"x")
+                self.wfile.flush()
+            self.wfile.write(b"\r\nContent-Length: 2\r\n\r\nok")
+        except OSError:
+            pass  # the client hung up
+        self.close_connection = True
+
     def _redirect(self, location: str) -> None:
         self._answer(302, b"", "text/plain", {"Location": location})
 
@@ -200,6 +229,38 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+def encode(body: bytes, codings: str) -> bytes:
+    """``body`` with each coding of a ``Content-Encoding`` value applied in order
+    (``raw-deflate`` is deflate without the zlib wrapper, as some servers send it)."""
+    for coding in codings.split(","):
+        if coding == "gzip":
+            body = gzip.compress(body)
+        elif coding == "deflate":
+            body = zlib.compress(body)
+        elif coding == "raw-deflate":
+            packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+            body = packer.compress(body) + packer.flush()
+        elif coding != "br":  # br: sent as is, a coding the fetcher never asked for
+            raise ValueError(f"unknown test coding {coding!r}")
+    return body
+
+
+def _compressed_zeros(size: int, wbits: int) -> bytes:
+    """``size`` zero bytes compressed a MiB at a time (never ``size`` in memory)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    mib = bytes(1024 * 1024)
+    return b"".join(packer.compress(mib) for _ in range(size // len(mib))) + packer.flush()
+
+
+BOMB_BYTES = 64 * 1024 * 1024
+_GZIP_BOMB = _compressed_zeros(BOMB_BYTES, zlib.MAX_WBITS | 16)  # about 64 KB
+BOMBS = {  # built once, before any test measures memory
+    "gzip": _GZIP_BOMB,
+    "deflate": _compressed_zeros(BOMB_BYTES, zlib.MAX_WBITS),
+    "gzip,gzip": gzip.compress(_GZIP_BOMB),  # about 1 KB
+}
 
 
 class _Server(ThreadingHTTPServer):

@@ -43,8 +43,8 @@ class RecordingInternet:
             return httpx.Response(404)
         if request.url.path in hops:
             return httpx.Response(302, headers={"Location": hops[request.url.path]})
-        return httpx.Response(
-            200, content=b"<rss/>", headers={"Content-Type": "application/rss+xml"}
+        return httpx.Response(  # an iterator: streamed as from a network, not pre-read
+            200, content=iter([b"<rss/>"]), headers={"Content-Type": "application/rss+xml"}
         )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import time
+import tracemalloc
 from typing import TYPE_CHECKING
 
 import pytest
@@ -83,14 +85,66 @@ def test_slow_answer_times_out(site: PartnerSite, make_fetcher: MakeFetcher) -> 
     assert site.count("/slow") == 1  # a read timeout is not retried
 
 
-def test_dripping_body_hits_the_whole_body_deadline(
+def test_dripping_body_hits_the_whole_exchange_deadline(
     site: PartnerSite, make_fetcher: MakeFetcher
 ) -> None:
     with (
         make_fetcher(timeout_s=0.2) as fetcher,
-        pytest.raises(FetchTimeoutError, match=r"/drip: body took longer than 1 s"),
+        pytest.raises(FetchTimeoutError, match=r"/drip: no complete answer within 1 s"),
     ):
         fetcher.fetch(site.url("/drip"))
+
+
+def test_dripping_headers_hit_the_whole_exchange_deadline(
+    site: PartnerSite, make_fetcher: MakeFetcher
+) -> None:
+    """The server takes 4 s to finish its headers, never idle for the 0.2 s read timeout."""
+    started = time.monotonic()
+    with (
+        make_fetcher(timeout_s=0.2) as fetcher,
+        pytest.raises(FetchTimeoutError, match=r"/drip-headers: no complete answer within 1 s"),
+    ):
+        fetcher.fetch(site.url("/drip-headers"))
+    assert time.monotonic() - started < 3  # robots.txt and the 1 s deadline, not 4 s
+
+
+@pytest.mark.parametrize("codings", ["gzip", "deflate", "raw-deflate", "gzip,gzip"])
+def test_compressed_body_is_decoded(
+    codings: str, site: PartnerSite, make_fetcher: MakeFetcher
+) -> None:
+    with make_fetcher() as fetcher:
+        doc = fetcher.fetch(site.url(f"/encoded/{codings}"))
+    assert doc.body == site.feed
+    assert site.hits[-1].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_a_coding_we_did_not_ask_for_is_refused(
+    site: PartnerSite, make_fetcher: MakeFetcher
+) -> None:
+    with (
+        make_fetcher() as fetcher,
+        pytest.raises(FetchError, match=r"/encoded/br: Content-Encoding 'br' is not supported"),
+    ):
+        fetcher.fetch(site.url("/encoded/br"))
+
+
+@pytest.mark.parametrize("codings", ["gzip", "deflate", "gzip,gzip"])
+def test_compression_bomb_is_capped_on_decoded_bytes(
+    codings: str, site: PartnerSite, make_fetcher: MakeFetcher
+) -> None:
+    """64 MiB of zeros in a few KB on the wire: the cap (100,000 bytes) must hold while
+    inflating, so what is ever held in memory stays near the cap, not near 64 MiB."""
+    with make_fetcher() as fetcher:
+        tracemalloc.start()
+        try:
+            with pytest.raises(
+                ResponseTooLargeError, match=rf"/bomb/{codings}: .*limit of 100000 bytes"
+            ):
+                fetcher.fetch(site.url(f"/bomb/{codings}"))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024
 
 
 def test_endless_body_is_abandoned_at_the_cap(site: PartnerSite, make_fetcher: MakeFetcher) -> None:

@@ -4,8 +4,10 @@ What a caller can rely on (see docs/fetching.md): only http/https; every host's 
 addresses pass the address guard before any byte is sent, on the first request and after
 every redirect, and connections go to exactly those addresses; robots.txt is obeyed; each
 host sees at most one request per ``min_delay_s``; 429, 5xx and dropped connections are
-retried with backoff; the body is capped at ``max_bytes`` while streaming; every failure is
-a :class:`~newsdesk.errors.FetchError` whose message names the URL.
+retried with backoff; the body is capped at ``max_bytes`` of decoded bytes while
+streaming; each exchange (connect, headers, body) ends within ``EXCHANGE_DEADLINE_FACTOR *
+timeout_s``; every failure is a :class:`~newsdesk.errors.FetchError` whose message names
+the URL.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from newsdesk.errors import (
     RobotsDisallowedError,
 )
 from newsdesk.fetch.addresses import Resolver, system_resolver, vet_host
+from newsdesk.fetch.decoding import ACCEPT_ENCODING, content_codings, decoded_pieces
 from newsdesk.fetch.pacing import HostPacer, backoff_delay, retry_after_delay
-from newsdesk.fetch.pinning import PinnedAddresses, PinnedTransport
+from newsdesk.fetch.pinning import PinnedAddresses, PinnedTransport, exchange_deadline
 from newsdesk.fetch.robots import (
     RobotsRules,
     origin_key,
@@ -40,8 +43,8 @@ from newsdesk.fetch.robots import (
 from newsdesk.records import FetchedDocument
 from newsdesk.registry import FetchSettings
 
-BODY_DEADLINE_FACTOR = 5
-"""A body must arrive within this many ``timeout_s`` in all (see ``_read_capped``)."""
+EXCHANGE_DEADLINE_FACTOR = 5
+"""One request's whole exchange (connect, headers, body) ends within this many ``timeout_s``."""
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_ERRORS = (
@@ -94,7 +97,7 @@ class Fetcher:
         self._client = httpx.Client(
             transport=transport or PinnedTransport(self._pins),
             timeout=httpx.Timeout(connect=timeout, read=timeout, write=timeout, pool=timeout),
-            headers={"User-Agent": settings.user_agent},
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
             trust_env=False,  # an environment proxy would resolve names behind the guard's back
         )
@@ -233,6 +236,11 @@ class Fetcher:
                 continue
             except httpx.TimeoutException as exc:
                 raise self._transport_error(url, exc, attempt) from exc
+            except _DeadlinePassed as exc:
+                raise FetchTimeoutError(
+                    f"{url}: no complete answer within {exc.budget:g} s "
+                    f"({EXCHANGE_DEADLINE_FACTOR} x timeout_s); stopped"
+                ) from exc.__cause__
             except httpx.HTTPError as exc:
                 raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from exc
             except httpx.InvalidURL as exc:
@@ -259,44 +267,60 @@ class Fetcher:
         return FetchError(f"{url}: {type(exc).__name__}: {exc}{tries}")
 
     def _send(self, url: str, headers: dict[str, str], attempt: int) -> _Answer:
-        request = self._client.build_request("GET", url, headers=headers)
-        response = self._client.send(request, stream=True)
+        """One exchange under one deadline: ``timeout_s`` bounds each wait, and a server
+        dripping a byte just inside it (in the headers or the body) would hold the task
+        for hours, so connect, headers and body together get ``EXCHANGE_DEADLINE_FACTOR *
+        timeout_s`` (enforced by the pinned transport's streams)."""
+        budget = EXCHANGE_DEADLINE_FACTOR * self._settings.timeout_s
+        deadline = time.monotonic() + budget
         try:
-            if not 200 <= response.status_code < 300:
-                return _Answer(url, response.status_code, response.headers, attempts=attempt)
-            body = self._read_capped(url, response)
-            return _Answer(url, response.status_code, response.headers, body, attempt)
-        finally:
-            response.close()
+            with exchange_deadline(deadline):
+                request = self._client.build_request("GET", url, headers=headers)
+                response = self._client.send(request, stream=True)
+                try:
+                    if not 200 <= response.status_code < 300:
+                        return _Answer(
+                            url, response.status_code, response.headers, attempts=attempt
+                        )
+                    body = self._read_capped(url, response)
+                    return _Answer(url, response.status_code, response.headers, body, attempt)
+                finally:
+                    response.close()
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= deadline:
+                raise _DeadlinePassed(budget) from exc
+            raise
 
     def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        """The body, read chunk by chunk and abandoned as soon as it passes ``max_bytes``.
+        """The decoded body, abandoned as soon as it passes ``max_bytes``.
 
-        ``timeout_s`` bounds each wait for a chunk; a server dripping a byte just inside it
-        would hold the task for hours, so the whole body must also arrive within
-        ``BODY_DEADLINE_FACTOR * timeout_s``.
+        The Content-Encoding is undone here, in pieces of at most ``decoding.PIECE``
+        bytes, so a small compressed body that inflates to gigabytes (a "zip bomb", also
+        stacked as ``gzip, gzip``) costs at most ``max_bytes`` plus one piece.
         """
         limit = self._settings.max_bytes
-        budget = BODY_DEADLINE_FACTOR * self._settings.timeout_s
-        deadline = time.monotonic() + budget
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(
                 f"{url}: Content-Length {declared} exceeds the limit of {limit} bytes"
             )
+        codings = content_codings(url, response.headers.get_list("Content-Encoding"))
         body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
+        for piece in decoded_pieces(url, response.iter_raw(), codings):
+            body += piece
             if len(body) > limit:
                 raise ResponseTooLargeError(
                     f"{url}: body exceeds the limit of {limit} bytes; stopped reading"
                 )
-            if time.monotonic() > deadline:
-                raise FetchTimeoutError(
-                    f"{url}: body took longer than {budget:g} s "
-                    f"({BODY_DEADLINE_FACTOR} x timeout_s); stopped reading"
-                )
         return bytes(body)
+
+
+class _DeadlinePassed(Exception):
+    """An exchange ran out of its whole-exchange deadline (not one wait's timeout)."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(f"deadline of {budget:g} s passed")
+        self.budget = budget
 
 
 def _check_scheme(url: str) -> httpx.URL:

@@ -10,13 +10,22 @@ the host name, so the ``Host`` header, TLS SNI and certificate checks use the na
 httpx's own ``HTTPTransport`` cannot take a network backend, so this is a small transport
 over an ``httpcore.ConnectionPool`` (public API of both libraries) that maps httpcore's
 errors onto httpx's, as ``HTTPTransport`` does.
+
+The same backend enforces the fetcher's whole-exchange deadline (:func:`exchange_deadline`):
+httpx's timeouts bound each single wait, so a server sending one header byte just inside
+the read timeout would hold a fetch for as long as it likes. Every connect, read and write
+of the exchange is given at most the time left before the deadline, and none starts after it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import ssl
 import threading
+import time
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import httpcore
 import httpx
@@ -39,6 +48,64 @@ _ERROR_MAP: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
 )
 
 
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "newsdesk_exchange_deadline", default=None
+)
+
+
+@contextlib.contextmanager
+def exchange_deadline(deadline: float) -> Iterator[None]:
+    """Within the block, this thread's network waits end by ``deadline`` (``time.monotonic``).
+
+    httpx's sync client does its I/O in the calling thread, so a context variable reaches
+    the streams of whatever connection the pool picks for the request.
+    """
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` shortened to the time left before the deadline; past it, ``error``."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the whole-exchange deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every read and write ends by the exchange deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class PinnedAddresses:
     """Thread-safe map from host name to the addresses the guard accepted for it."""
 
@@ -56,7 +123,8 @@ class PinnedAddresses:
 
 
 class PinnedBackend(httpcore.NetworkBackend):
-    """A network backend that dials a host's pinned addresses instead of resolving it."""
+    """A network backend that dials a host's pinned addresses instead of resolving it, and
+    whose streams keep the exchange deadline."""
 
     def __init__(self, pins: PinnedAddresses, inner: httpcore.NetworkBackend | None = None):
         self._pins = pins
@@ -76,9 +144,14 @@ class PinnedBackend(httpcore.NetworkBackend):
         last_error: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    _bounded(timeout, httpcore.ConnectTimeout),
+                    local_address,
+                    socket_options,
                 )
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc
         assert last_error is not None
