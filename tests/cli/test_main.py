@@ -68,3 +68,13 @@ def test_a_read_never_creates_a_database(tmp_path: Path,
     assert main(["items", "--db", f"sqlite:///{missing}"]) == 1
     assert "no such file" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("command", [["review", "list", "2020Q4"], ["review", "show", "1"],
+                                     ["review", "trail", "2020Q4"]])
+def test_review_reads_never_create_a_database(tmp_path: Path, command: list[str],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "x.sqlite"
+    assert main([*command, "--db", f"sqlite:///{missing}"]) == 1
+    assert "no such file" in capsys.readouterr().err
+    assert not missing.exists()

@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from newsdesk.cli import add_command_group
-from newsdesk.cli.db_option import add_db_option, db_url
+from newsdesk.cli.db_option import add_db_option, existing_db_url
 from newsdesk.cli.table import format_table, shorten
 
 
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
 def list_command(args: argparse.Namespace) -> int:
     from newsdesk.review import list_revisions
 
-    revisions = list_revisions(db_url(args), args.edition, args.kind)
+    revisions = list_revisions(existing_db_url(args), args.edition, args.kind)
     print(format_table(
         ["id", "#", "state", "items", "findings", "hash", "by", "created"],
         [(r.id, r.number, r.status, r.snapshot.item_count, len(r.check_findings),
@@ -59,7 +59,7 @@ def list_command(args: argparse.Namespace) -> int:
 def show_command(args: argparse.Namespace) -> int:
     from newsdesk.review import load_revision
 
-    r = load_revision(db_url(args), args.revision)
+    r = load_revision(existing_db_url(args), args.revision)
     print(f"{r.label}: {r.status}, content hash {r.content_sha256}")
     print(f"subject: {r.snapshot.subject}")
     for section in r.snapshot.sections:
@@ -74,7 +74,8 @@ def diff_command(args: argparse.Namespace) -> int:
     from newsdesk.review import load_revision
     from newsdesk.review.diff import diff_snapshots
 
-    old, new = load_revision(db_url(args), args.old), load_revision(db_url(args), args.new)
+    url = existing_db_url(args)
+    old, new = load_revision(url, args.old), load_revision(url, args.new)
     changes = diff_snapshots(old.snapshot, new.snapshot)
     print(f"{old.label} → {new.label}: {changes.summary()}")
     for name in ("added", "removed", "moved", "edited"):
@@ -89,6 +90,6 @@ def trail_command(args: argparse.Namespace) -> int:
     print(format_table(
         ["at", "#", "from", "to", "who", "reason"],
         [(t.at.isoformat(timespec="seconds"), t.revision_number, t.from_status, t.to_status,
-          t.actor, shorten(t.reason)) for t in audit_trail(db_url(args), args.edition,
+          t.actor, shorten(t.reason)) for t in audit_trail(existing_db_url(args), args.edition,
                                                            args.kind)]))
     return 0
