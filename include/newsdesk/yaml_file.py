@@ -1,4 +1,4 @@
-"""The one YAML loader for newsdesk's files (source registry, newsletter settings).
+"""The one YAML loader for newsdesk's files (source registry, newsletter settings, entries).
 
 Why one: every YAML file gets the same three guarantees, each a one-line error naming the
 file: the bytes must be UTF-8 (else the byte offset), the YAML must parse (else line and
@@ -9,6 +9,8 @@ twice or an edited ``timezone:`` added below the old one would be taken without 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +35,47 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
     """Load ``path``; any problem raises ``error`` with one line ``"{path}: ..."``.
 
     ``what`` names the file's role in the message (``"the registry"``)."""
+    text = _read_text(path, error, what)
+    with _one_line_errors(path, error):
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+def read_yaml_rows(path: Path, error: type[Exception], what: str) -> list[tuple[int, Any]]:
+    """Load a top-level YAML list as ``(line, value)`` pairs, ``line`` 1-based.
+
+    For files of rows (manual entries), where every bad row is reported by its line.
+    An empty file is no rows; anything but a list at the top level is an error.
+    """
+    text = _read_text(path, error, what)
+    with _one_line_errors(path, error):
+        loader = _UniqueKeyLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return []
+            if not isinstance(node, yaml.SequenceNode):
+                raise error(f"{path}: {what} must be a list at the top level")
+            return [(child.start_mark.line + 1, loader.construct_object(child, deep=True))
+                    for child in node.value]
+        finally:
+            loader.dispose()
+
+
+def _read_text(path: Path, error: type[Exception], what: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from exc
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"{path}: {what} is not UTF-8 (byte {exc.start})") from None
+
+
+@contextmanager
+def _one_line_errors(path: Path, error: type[Exception]) -> Iterator[None]:
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f" line {mark.line + 1}:" if mark is not None else ""

@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "newsdesk.cli.fixtures",
     "newsdesk.cli.newsletter",
     "newsdesk.cli.review",
+    "newsdesk.cli.monthly",
 )
 
 EXIT_OK = 0

@@ -6,11 +6,12 @@ the migrated schema with this metadata so the two cannot drift.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -295,3 +296,33 @@ class SubscriberRow(Base):
     consent_source: Mapped[str] = mapped_column(String(200))
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MonthlyEntryRow(Base):
+    """One entry of a monthly update that editors wrote (on no website, so not scraped).
+
+    Keyed by month and the entry's ``key`` (the import's identity: importing the same file
+    again updates these rows, never adds). ``paragraphs`` and ``list_items`` are JSON lists
+    of text already sanitised by ``newsdesk.normalize.sanitize``; ``parent_key`` makes this
+    a lettered sub-item of another entry of the same month; ``sequence`` is the order in
+    the file, which breaks ties between entries of the same date.
+    """
+
+    __tablename__ = "monthly_entries"
+    __table_args__ = (UniqueConstraint("month", "key", name="uq_monthly_entries_month_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    paragraphs: Mapped[str] = mapped_column(Text)
+    list_items: Mapped[str] = mapped_column(Text)
+    list_after: Mapped[int | None] = mapped_column(Integer)
+    more_details_url: Mapped[str | None] = mapped_column(Text)
+    more_details_text: Mapped[str | None] = mapped_column(Text)
+    parent_key: Mapped[str | None] = mapped_column(String(100))
+    sequence: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
