@@ -89,3 +89,7 @@ class SubscriberError(NewsdeskError):
 
 class TokenError(NewsdeskError):
     """A signed link (confirm, unsubscribe) is forged, altered, expired or names nobody."""
+
+
+class DeliveryError(NewsdeskError):
+    """A delivery operation is refused: a wrong list, an illegal ledger move, a bad edition."""

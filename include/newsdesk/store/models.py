@@ -326,3 +326,50 @@ class MonthlyEntryRow(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveryRow(Base):
+    """One edition's delivery to one subscriber: the ledger that makes sending exactly once.
+
+    ``UNIQUE(edition_id, subscriber_id)`` is the guarantee, not the code: whichever revision
+    of an edition reached a subscriber first, no later revision can get a second row for
+    them. ``state`` moves only through ``newsdesk.delivery.ledger``: pending -> sending
+    (claimed and committed before the SMTP transaction) -> sent | failed, pending -> skipped,
+    and sending -> pending for a 4xx retried later. ``list_name`` is never ``editors``:
+    test copies live in :class:`TestCopyRow` and never count as delivery.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("edition_id", "subscriber_id",
+                                       name="uq_deliveries_edition_subscriber"),
+                      Index("ix_deliveries_edition_state", "edition_id", "state", "subscriber_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("edition_revisions.id"))
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"))
+    list_name: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    smtp_reply: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TestCopyRow(Base):
+    """A test copy of a revision sent to someone on the ``editors`` list before review.
+
+    Kept apart from :class:`DeliveryRow` so a test copy can never count as delivery, nor
+    block the real send to an editor who is also a subscriber of the list.
+    """
+
+    __tablename__ = "test_copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("edition_revisions.id"), index=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"))
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    smtp_reply: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
