@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "newsdesk.cli.newsletter",
     "newsdesk.cli.review",
     "newsdesk.cli.monthly",
+    "newsdesk.cli.subscribers",
 )
 
 EXIT_OK = 0
