@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, rrulestr
 
-from newsdesk.edition.quarter import _MONTHS
+from newsdesk.edition.quarter import MONTH_NAMES
 from newsdesk.errors import EditionError
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -63,7 +63,7 @@ def date_phrase(timing: Timing, zone: ZoneInfo, *, upcoming: bool = False,
 
 
 def format_day(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def format_range(first: date, last: date) -> str:
@@ -71,7 +71,7 @@ def format_range(first: date, last: date) -> str:
     if first.year != last.year:
         return f"{format_day(first)} to {format_day(last)}"
     if first.month != last.month:
-        return f"{first.day} {_MONTHS[first.month - 1]} to {format_day(last)}"
+        return f"{first.day} {MONTH_NAMES[first.month - 1]} to {format_day(last)}"
     return f"{first.day} to {format_day(last)}"
 
 
@@ -168,7 +168,7 @@ def _days_list(days: list[date]) -> str:
         if nxt is None or nxt.year != day.year:
             parts.append(format_day(day))
         elif nxt.month != day.month:
-            parts.append(f"{day.day} {_MONTHS[day.month - 1]}")
+            parts.append(f"{day.day} {MONTH_NAMES[day.month - 1]}")
         else:
             parts.append(str(day.day))
     return "on " + ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -19,7 +19,7 @@ _KEY = re.compile(r"^(\d{4})Q([1-4])$")
 #: ``datetime``'s range (year 0 does not exist; 9999Q4's next quarter overflows), and a
 #: typo such as ``0202Q4`` is refused instead of building an empty edition.
 MIN_YEAR, MAX_YEAR = 1900, 2999
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 
 
@@ -69,8 +69,8 @@ class Quarter:
     @property
     def period_label(self) -> str:
         """``"October – December 2020"``: the seed's header, with a spaced en dash."""
-        first = _MONTHS[3 * self.number - 3]
-        last = _MONTHS[3 * self.number - 1]
+        first = MONTH_NAMES[3 * self.number - 3]
+        last = MONTH_NAMES[3 * self.number - 1]
         return f"{first} – {last} {self.year}"
 
     def __str__(self) -> str:

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from newsdesk.edition.quarter import MAX_YEAR, MIN_YEAR
+from newsdesk.edition.quarter import MAX_YEAR, MIN_YEAR, MONTH_NAMES
 from newsdesk.errors import EditionError
 
 _KEY = re.compile(r"^(\d{4})-(\d{2})$")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
 
 
 @dataclass(frozen=True, order=True)
