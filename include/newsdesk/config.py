@@ -24,6 +24,13 @@ class Settings:
     templates_dir: Path
     #: Signs the links in subscribers' emails (``NEWSDESK_SECRET``); checked where it is used.
     secret: str | None = None
+    #: Where the public subscription pages are served (the links in every message).
+    public_url: str = "http://127.0.0.1:8025"
+    #: Reply-To of delivered messages (``NEWSDESK_REPLY_TO``); none: replies go to From.
+    reply_to: str | None = None
+    #: DKIM signing: a PEM private key file and its DNS selector (both, or neither).
+    dkim_key_file: Path | None = None
+    dkim_selector: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -32,7 +39,9 @@ class Settings:
         ``NEWSDESK_STATE_DIR`` (default ``<project>/.newsdesk``) holds the SQLite file and
         other local state; ``NEWSDESK_DB_URL`` (default: SQLite in the state directory) is the
         staging database; ``NEWSDESK_SOURCES`` (default ``include/sources/demo.yaml``) the
-        source registry; ``NEWSDESK_SECRET`` (no default) signs subscribers' links.
+        source registry; ``NEWSDESK_SECRET`` (no default) signs subscribers' links;
+        ``NEWSDESK_PUBLIC_URL`` is the public app's address; ``NEWSDESK_REPLY_TO``,
+        ``NEWSDESK_DKIM_KEY_FILE`` and ``NEWSDESK_DKIM_SELECTOR`` shape delivered messages.
         """
         env = os.environ if environ is None else environ
         state_dir = Path(env.get("NEWSDESK_STATE_DIR") or PROJECT_ROOT / ".newsdesk")
@@ -42,4 +51,9 @@ class Settings:
         return cls(
             state_dir=state_dir, db_url=db_url, sources_file=sources, templates_dir=templates,
             secret=env.get("NEWSDESK_SECRET") or None,
+            public_url=env.get("NEWSDESK_PUBLIC_URL") or cls.public_url,
+            reply_to=env.get("NEWSDESK_REPLY_TO") or None,
+            dkim_key_file=Path(env["NEWSDESK_DKIM_KEY_FILE"])
+            if env.get("NEWSDESK_DKIM_KEY_FILE") else None,
+            dkim_selector=env.get("NEWSDESK_DKIM_SELECTOR") or None,
         )

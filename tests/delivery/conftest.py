@@ -26,6 +26,7 @@ class Received:
     recipient: str
     message_id: str
     data: bytes
+    at: float  # time.monotonic() when the server accepted it
 
 
 @dataclass
@@ -63,7 +64,8 @@ class RecordingHandler:
         parsed = message_from_bytes(data, policy=policy.default)
         with self.lock:
             for rcpt in envelope.rcpt_tos:
-                self.received.append(Received(rcpt, str(parsed["Message-ID"]), data))
+                self.received.append(Received(rcpt, str(parsed["Message-ID"]), data,
+                                              time.monotonic()))
             if (self.faults.drop_after is not None
                     and len(self.received) >= self.faults.drop_after):
                 self.faults.drop_after = None

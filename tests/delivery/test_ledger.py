@@ -102,7 +102,10 @@ def test_test_copies_are_recorded_apart_and_never_count(seeded: Seeded) -> None:
     with session_scope(url) as session:
         with pytest.raises(DeliveryError, match="test copies"):
             ledger.enqueue(session, first, ledger.TEST_LIST, ids)
-        ledger.record_test_copy(session, first, ids[0], message_id="<t@x>", reply="250 ok")
+        assert ledger.claim_test_copy(session, first, ids[0], message_id="<t@x>")
+        ledger.finish_test_copy(session, first, ids[0], reply="250 ok")
+        assert not ledger.claim_test_copy(session, first, ids[0], message_id="<t@x>")
+        assert [c.smtp_reply for c in ledger.test_copies(session, first)] == ["250 ok"]
     with session_scope(url) as session:
         assert ledger.report(session, edition_id).counts == {}
         assert ledger.enqueue(session, first, LIST, ids[:1]) == 1

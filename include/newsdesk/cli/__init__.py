@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "newsdesk.cli.review",
     "newsdesk.cli.monthly",
     "newsdesk.cli.subscribers",
+    "newsdesk.cli.delivery",
 )
 
 EXIT_OK = 0

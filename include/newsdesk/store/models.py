@@ -366,6 +366,8 @@ class TestCopyRow(Base):
     """
 
     __tablename__ = "test_copies"
+    __table_args__ = (Index("uq_test_copies_revision_subscriber", "revision_id", "subscriber_id",
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("edition_revisions.id"), index=True)
@@ -373,3 +375,17 @@ class TestCopyRow(Base):
     message_id: Mapped[str | None] = mapped_column(String(255))
     smtp_reply: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveryPauseRow(Base):
+    """An edition whose delivery paused itself (consecutive SMTP errors): every batch stops.
+
+    Removed by ``newsdesk delivery resume``; until then no batch claims anyone, so a broken
+    relay cannot burn through the list one mapped task after another.
+    """
+
+    __tablename__ = "delivery_pauses"
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

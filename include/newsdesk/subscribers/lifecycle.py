@@ -128,6 +128,27 @@ def is_active(session: Session, subscriber_id: int) -> bool:
     return status == Status.ACTIVE
 
 
+def lock_active(session: Session, subscriber_ids: Sequence[int]) -> dict[int, SubscriberRow]:
+    """The still-active subscribers among ``subscriber_ids``, locked until the commit.
+
+    Delivery calls this after committing its claims and before the SMTP transactions, and
+    commits after the results: an unsubscribe committed first is seen here; one arriving
+    meanwhile waits for the commit. So nobody receives a message after their unsubscribe
+    is committed. PostgreSQL: ``FOR SHARE`` on the rows; SQLite has no row locks: the
+    transaction takes the database's write lock first (``BEGIN IMMEDIATE``), which every
+    status move needs too. Must be the session's first statement in its transaction.
+    """
+    if not subscriber_ids:
+        return {}
+    query = select(SubscriberRow).where(SubscriberRow.id.in_(subscriber_ids),
+                                        SubscriberRow.status == Status.ACTIVE)
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        query = query.with_for_update(read=True)
+    return {row.id: row for row in session.scalars(query)}
+
+
 def active_batch(session: Session, list_name: str, *, after_id: int, limit: int
                  ) -> Sequence[SubscriberRow]:
     """The next ``limit`` active subscribers by id: a cursor that survives restarts."""
