@@ -1,5 +1,6 @@
 """Date phrases, table-driven: one row per rule in docs/newsletter.md."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,7 @@ import pytest
 
 from newsdesk.edition.phrases import Timing, date_phrase
 from newsdesk.errors import EditionError
+from newsdesk.parse.recurrence import MAX_OCCURRENCES
 
 NY = ZoneInfo("America/New_York")
 
@@ -85,3 +87,12 @@ def test_bad_recurrence_and_zone_name_the_item() -> None:
                     where="item 8")
     with pytest.raises(EditionError, match="item 9: an event without a start"):
         date_phrase(Timing("event"), NY, where="item 9")
+
+
+def test_a_huge_series_is_worded_from_a_bounded_expansion(
+        occurrences_examined: Callable[[], int]) -> None:
+    huge = Timing("event", starts_at=d(2024, 9, 2, 13), recurrence="FREQ=MINUTELY;COUNT=3000000")
+
+    assert date_phrase(huge, NY) == "held repeatedly from 2 September 2024"
+    assert 0 < occurrences_examined() <= MAX_OCCURRENCES
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from newsdesk.edition.builder import build_snapshot
 from newsdesk.edition.quarter import Quarter
 from newsdesk.edition.select import belongs_to, one_per_cluster, select_items
 from newsdesk.errors import EditionError
+from newsdesk.parse.recurrence import MAX_OCCURRENCES
 
 Q3, Q4 = Quarter(2020, 3), Quarter(2020, 4)
 NY, SEOUL = ZoneInfo("America/New_York"), ZoneInfo("Asia/Seoul")
@@ -47,6 +49,16 @@ def test_weekly_series_belongs_to_each_quarter_it_runs_in() -> None:
                   recurrence="FREQ=WEEKLY;BYDAY=MO;UNTIL=20201012T235959Z")
     assert belongs_to(series, Q3, NY) and belongs_to(series, Q4, NY)
     assert not belongs_to(series, Quarter(2021, 1), NY)
+
+
+def test_a_huge_series_is_placed_in_quarters_from_a_bounded_expansion(
+        occurrences_examined: Callable[[], int]) -> None:
+    huge = item(1, "aapa", "event", "Every minute", starts_at=utc(2024, 9, 2, 13),
+                recurrence="FREQ=MINUTELY;COUNT=3000000")
+
+    assert belongs_to(huge, Quarter(2024, 3), NY)
+    assert not belongs_to(huge, Quarter(2025, 2), NY)  # beyond the cap: not known to run
+    assert 0 < occurrences_examined() <= 2 * MAX_OCCURRENCES
 
 
 def test_undated_news_is_left_out() -> None:

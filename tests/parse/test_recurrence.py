@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -14,6 +15,8 @@ from newsdesk.parse.recurrence import (
     Expansion,
     RecurrenceError,
     expand,
+    expand_recurrence,
+    read_recurrence,
 )
 
 START = datetime(2024, 7, 1, 10, 0)
@@ -137,3 +140,19 @@ def test_subdaily_search_rules_are_refused() -> None:
 def test_invalid_rules_are_refused(rule_text: str, message: str) -> None:
     with pytest.raises(RecurrenceError, match=message):
         _expand(rule_text)
+
+
+def test_stored_recurrence_text_with_rdates_and_exdates() -> None:
+    recurrence = read_recurrence(
+        "RRULE:FREQ=DAILY;UNTIL=20240705T080000Z\nRDATE;VALUE=DATE:20240710\n"
+        "EXDATE;TZID=Europe/Paris:20240702T100000")
+    expansion = expand_recurrence(recurrence, START, ZoneInfo("Europe/Paris"))
+
+    # UNTIL 08:00 UTC is 10:00 in Paris; a DATE RDATE happens at DTSTART's time of day.
+    assert [o.day for o in expansion.occurrences] == [1, 3, 4, 5, 10]
+    assert expansion.complete
+
+
+def test_unreadable_stored_recurrence_names_the_problem() -> None:
+    with pytest.raises(RecurrenceError, match="SOMETIMES"):
+        read_recurrence("FREQ=SOMETIMES")

@@ -15,14 +15,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, rrulestr
 
 from newsdesk.edition.quarter import MONTH_NAMES
 from newsdesk.errors import EditionError
+from newsdesk.parse.recurrence import (
+    Expansion,
+    Recurrence,
+    RecurrenceError,
+    expand_recurrence,
+    read_recurrence,
+)
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 #: A finite series with at most this many days is listed day by day ("on 3 and 5 November").
 MAX_LISTED_DAYS = 4
 
@@ -52,9 +59,6 @@ def date_phrase(timing: Timing, zone: ZoneInfo, *, upcoming: bool = False,
     verb = "to be held" if upcoming else "held"
     local = event_zone(timing, zone, where)
     if timing.recurrence:
-        days = occurrence_days(timing, local, where)
-        if days is not None:
-            return f"{verb} {_days_list(days)}"
         return f"{verb} {_series(timing, local, where)}"
     first, last = event_days(timing, local)
     if first == last:
@@ -119,43 +123,24 @@ def utc_offset(moment: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{mins:02d}" if mins else "")
 
 
-def expand_series(timing: Timing, local: ZoneInfo, where: str = "item") -> rruleset:
-    """The series as naive local datetimes (all-day: naive UTC midnights)."""
-    assert timing.starts_at is not None and timing.recurrence is not None
-    # Series are expanded in naive local time (``ignoretz``): dateutil cannot mix aware
-    # starts with floating RDATEs, and a phrase only needs the local days.
-    start = timing.starts_at.astimezone(UTC if timing.all_day else local).replace(tzinfo=None)
-    lines = [_drop_value_param(line.strip()) for line in timing.recurrence.strip().splitlines()]
-    text = "\n".join(line for line in lines if line)
-    if not text.upper().startswith(("RRULE:", "RDATE", "EXDATE", "EXRULE")):
-        text = f"RRULE:{text}"
+def series_expansion(timing: Timing, local: ZoneInfo, where: str = "item", *,
+                     window_end: datetime | None = None) -> Expansion:
+    """The series' occurrences as naive local datetimes (all-day: naive UTC midnights),
+    through the package's one bounded expander (:mod:`newsdesk.parse.recurrence`).
+
+    ``window_end`` is an aware moment (default: the expander's window after the start).
+    """
+    assert timing.starts_at is not None
+    # Series are expanded in naive local time: RFC 5545 recurs in wall-clock time, and a
+    # phrase only needs the local days. All-day series recur on UTC midnights (as stored).
+    zone = ZoneInfo("UTC") if timing.all_day else local
+    start = timing.starts_at.astimezone(zone).replace(tzinfo=None)
+    end = None if window_end is None else window_end.astimezone(zone).replace(tzinfo=None)
     try:
-        rules = rrulestr(text, dtstart=start, forceset=True, ignoretz=True)
-    except (ValueError, TypeError) as exc:
+        return expand_recurrence(_recurrence(timing, where), start, zone, window_end=end)
+    except RecurrenceError as exc:
         raise EditionError(f"{where}: recurrence {timing.recurrence!r} is not valid: "
                            f"{exc}") from exc
-    assert isinstance(rules, rruleset)
-    rules.rdate(start)  # RFC 5545: DTSTART is always the first instance, RDATE-only too
-    return rules
-
-
-def _drop_value_param(line: str) -> str:
-    """``RDATE;VALUE=DATE:20201105`` -> ``RDATE:20201105`` (dateutil rejects the parameter)."""
-    name, sep, value = line.partition(":")
-    if sep and ";" in name:
-        name = name.split(";", 1)[0]
-    return f"{name}{sep}{value}"
-
-
-def occurrence_days(timing: Timing, local: ZoneInfo, where: str = "item") -> list[date] | None:
-    """The series' days when it is finite and short enough to list, else ``None``."""
-    rules = expand_series(timing, local, where)
-    days: list[date] = []
-    for moment in rules:
-        days.append(moment.date())
-        if len(days) > MAX_LISTED_DAYS:
-            return None
-    return sorted(set(days)) or None
 
 
 def _days_list(days: list[date]) -> str:
@@ -175,34 +160,55 @@ def _days_list(days: list[date]) -> str:
 
 
 def _series(timing: Timing, local: ZoneInfo, where: str) -> str:
-    """``every Monday from 2 September 2024`` (``to 16 December 2024`` when it ends)."""
-    rules = expand_series(timing, local, where)
-    first_moment = next(iter(rules), None)
-    first = first_moment.date() if first_moment else event_days(timing, local)[0]
-    if not rules._rrule:  # type: ignore[attr-defined]  # only RDATEs: many listed days
-        last = list(rules)[-1].date()
-        return f"on {len(list(rules))} days from {format_range(first, last)}"
-    rule: rrule = rules._rrule[0]  # type: ignore[attr-defined]
-    interval = rule._interval  # type: ignore[attr-defined]
-    every = "every" if interval == 1 else f"every {_ordinal(interval)}"
-    freq = rule._freq  # type: ignore[attr-defined]
-    if freq == WEEKLY:
-        names = [_WEEKDAYS[d] for d in sorted(rule._byweekday or {first.weekday()})]  # type: ignore[attr-defined]
-        what = f"{every} {_and(names)}"
-    elif freq == DAILY:
-        what = "every day" if interval == 1 else f"{every} day"
-    elif freq == MONTHLY:
-        what = "every month" if interval == 1 else f"{every} month"
-    elif freq == YEARLY:
-        what = "every year" if interval == 1 else f"{every} year"
-    else:
-        what = "repeatedly"
-    until = rule._until  # type: ignore[attr-defined]
-    count = rule._count  # type: ignore[attr-defined]
-    if until is not None or count is not None:
-        last_moment = list(rules)[-1]
-        return f"{what} from {format_range(first, last_moment.date())}"
+    """``on 3 and 5 November 2020`` (a few days), ``every Monday from 2 September 2024``
+    (``to 16 December 2024`` when it ends).
+
+    The end is named only when the bounded expansion reached it; a longer series reads
+    as open, never as ending where the expansion stopped.
+    """
+    recurrence = _recurrence(timing, where)
+    expansion = series_expansion(timing, local, where)
+    days = sorted({moment.date() for moment in expansion.occurrences})
+    if expansion.complete and days and len(days) <= MAX_LISTED_DAYS:
+        return _days_list(days)
+    first = (expansion.occurrences[0].date() if expansion.occurrences
+             else event_days(timing, local)[0])
+    rule = recurrence.rule
+    if rule is None:  # only RDATEs: many listed days
+        if not expansion.complete:
+            return f"on many days from {format_day(first)}"
+        last = expansion.occurrences[-1].date()
+        return f"on {len(expansion.occurrences)} days from {format_range(first, last)}"
+    what = _every(rule, first)
+    if expansion.complete and expansion.occurrences:
+        return f"{what} from {format_range(first, expansion.occurrences[-1].date())}"
     return f"{what} from {format_day(first)}"
+
+
+def _recurrence(timing: Timing, where: str) -> Recurrence:
+    assert timing.recurrence is not None
+    try:
+        return read_recurrence(timing.recurrence)
+    except RecurrenceError as exc:
+        raise EditionError(f"{where}: recurrence {timing.recurrence!r} is not valid: "
+                           f"{exc}") from exc
+
+
+def _every(rule: dict[str, list[Any]], first: date) -> str:
+    """``every Monday``, ``every second month``, ``every day``; ``repeatedly`` otherwise."""
+    freq = str((rule.get("FREQ") or [""])[0]).upper()
+    try:
+        interval = int((rule.get("INTERVAL") or [1])[0])
+    except (TypeError, ValueError):
+        interval = 1
+    every = "every" if interval == 1 else f"every {_ordinal(interval)}"
+    if freq == "WEEKLY":
+        codes = {str(day)[-2:].upper() for day in rule.get("BYDAY") or []}
+        numbers = sorted(_DAY_CODES.index(c) for c in codes if c in _DAY_CODES)
+        names = [_WEEKDAYS[n] for n in numbers or [first.weekday()]]
+        return f"{every} {_and(names)}"
+    unit = {"DAILY": "day", "MONTHLY": "month", "YEARLY": "year"}.get(freq)
+    return f"{every} {unit}" if unit else "repeatedly"
 
 
 def _ordinal(number: int) -> str:

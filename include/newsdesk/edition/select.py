@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from newsdesk.edition.phrases import Timing, event_days, event_zone, expand_series
+from newsdesk.edition.phrases import Timing, event_days, event_zone, series_expansion
 from newsdesk.edition.quarter import Quarter
 from newsdesk.store.models import ItemRow
 
@@ -65,16 +65,21 @@ def belongs_to(item: ItemRow, quarter: Quarter, zone: ZoneInfo) -> bool:
 
 def _series_overlaps(timing: Timing, local: ZoneInfo, quarter: Quarter, zone: ZoneInfo,
                      where: str) -> bool:
-    rules = expand_series(timing, local, where)
+    """Whether an occurrence starts in the quarter; the bounded expansion runs up to the
+    quarter's end, so a series that needs more occurrences than the cap to get there
+    counts as not running in it."""
+    q_start, q_end = quarter.bounds(zone)
     if timing.all_day:
         low = datetime.combine(quarter.first_day, time.min)
         high = datetime.combine(quarter.last_day, time.max)
+        window_end = high.replace(tzinfo=UTC)
     else:
-        q_start, q_end = quarter.bounds(zone)
         low = q_start.astimezone(local).replace(tzinfo=None)
         high = q_end.astimezone(local).replace(tzinfo=None)
-    hit = rules.after(low, inc=True)
-    return hit is not None and (hit <= high if timing.all_day else hit < high)
+        window_end = q_end
+    expansion = series_expansion(timing, local, where, window_end=window_end)
+    return any(low <= moment and (moment <= high if timing.all_day else moment < high)
+               for moment in expansion.occurrences)
 
 
 def sort_key(item: ItemRow) -> tuple[datetime, str, int]:
