@@ -142,3 +142,28 @@ def test_forged_or_expired_confirmation_links_change_nothing(
         # even with a valid CSRF token from the real page
         assert public.client.post(url, data={"csrf": csrf_of(page.text)}).status_code == 400
     assert _status(public, subscriber_id)[0] == Status.PENDING
+
+
+def test_one_click_from_a_received_newsletters_header(public: Public) -> None:
+    """The Done-when path: a delivered message's List-Unsubscribe header, POSTed as a mail
+    provider does, unsubscribes; the next edition's send skips that person."""
+    with session_scope(public.db_url) as session:
+        for name in ("reader", "stayer"):
+            lifecycle.add_active(session, LIST, f"{name}@example.org", consent_source="csv")
+    public.deliver_newsletter()
+    received = {str(m["X-Envelope-To"]): m for m in public.messages()}
+    assert set(received) == {"reader@example.org", "stayer@example.org"}
+    message = received["reader@example.org"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https = next(part.strip(" <>") for part in message["List-Unsubscribe"].split(",")
+                 if part.strip(" <>").startswith("http"))
+    assert https.startswith(public.base_url + "/unsubscribe/")
+    assert public.client.get(https).status_code == 200  # a scanner's GET first: no change
+    with httpx.Client() as provider:
+        assert provider.post(https, data=ONE_CLICK).status_code == 200
+    with session_scope(public.db_url) as session:
+        reader = lifecycle.find(session, LIST, "reader@example.org")
+        stayer = lifecycle.find(session, LIST, "stayer@example.org")
+        assert reader is not None and stayer is not None
+        assert (reader.status, reader.status_via) == (Status.UNSUBSCRIBED, "one-click")
+        assert stayer.status == Status.ACTIVE

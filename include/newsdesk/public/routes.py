@@ -50,7 +50,8 @@ def _page(context: PublicContext, name: str, status: int = 200, **values: object
 
 
 def _refused(context: PublicContext, error: TokenError) -> HTMLResponse:
-    return _page(context, "invalid.html", 400, reason=str(error))
+    reason = str(error)  # one line, e.g. "unsubscribe link has expired": a sentence here
+    return _page(context, "invalid.html", 400, reason=f"This {reason.removeprefix('this ')}.")
 
 
 @router.get("/", include_in_schema=False)
