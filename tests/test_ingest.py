@@ -216,3 +216,32 @@ def test_a_parser_bug_fails_its_source_only(tmp_path: Path, db_url: str) -> None
         assert session.scalar(select(func.count()).select_from(ItemRow)
                               .where(ItemRow.cluster_id.is_not(None))) == row_counts(db_url)[0]
         assert fetch_log(session, "aaa/deep")[0].status == "failed"
+
+
+def test_credentials_in_source_urls_are_never_stored_or_shown(
+    site: FixtureServer, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every source URL as ``http://u5er:s3cret@host/...``: the site gets the credentials
+    as Basic auth, while reports, log lines, the sources table, the fetch log and the items
+    (whose relative links are resolved against the credentialed URL) never carry them."""
+    base = site.base_url.replace("http://", "http://u5er:s3cret@")
+    registry = site_registry(base)
+    plain_ids = enabled_source_ids(site_registry(site.base_url))
+    before = len(site.requests)  # the site serves the whole module
+    with caplog.at_level("DEBUG"):
+        reports = ingest_all(registry, db_url)
+    assert enabled_source_ids(registry) == plain_ids  # the id says nothing of the password
+    assert [r.status for r in reports] == ["ok", "ok", "ok", "failed", "failed"]
+    assert reports[3].error is not None and f"{site.base_url}/_status/503" in reports[3].error
+    listing = next(headers for _, path, headers in site.requests[before:]
+                   if path == "/listing.html")
+    assert listing.get("Authorization") == "Basic dTVlcjpzM2NyZXQ="
+
+    with session_scope(db_url) as s:
+        stored = [repr([getattr(row, c.key) for c in row.__table__.columns])
+                  for row in [*s.scalars(select(SourceRow)), *fetch_log(s)]]
+        items = [item_as_json(row) for row in list_items(s)]
+    respa = [i for i in items if i["partner"] == "respa"]
+    assert respa and all(str(i["url"]).startswith(f"{site.base_url}/") for i in respa)
+    texts = [repr(reports), caplog.text, *stored, repr(items)]
+    assert not [text for text in texts if "s3cret" in text or "u5er" in text]

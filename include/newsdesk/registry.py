@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import RegistryError
 from newsdesk.records import ItemKind
 from newsdesk.yaml_file import read_yaml
@@ -174,11 +175,12 @@ def source_key(partner: Partner, source: AnySource) -> str:
     """A stable id for a source: its own ``id``, else partner, kind and a hash of its URL.
 
     Derived from the URL rather than the list position, so reordering the YAML keeps every
-    source's fetch history and conditional-GET validators.
+    source's fetch history and conditional-GET validators; from the URL without its
+    credentials, so that a changed password keeps them too and the id says nothing of it.
     """
     if source.id:
         return f"{partner.id}/{source.id}"
-    digest = hashlib.sha1(source.url.encode()).hexdigest()[:8]
+    digest = hashlib.sha1(redact_url(source.url).encode()).hexdigest()[:8]
     return f"{partner.id}/{source.kind}-{digest}"
 
 

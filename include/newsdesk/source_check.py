@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import FetchError, NewsdeskError, RobotsDisallowedError
 from newsdesk.fetch import Fetcher
 from newsdesk.records import FetchedDocument
@@ -96,7 +97,7 @@ def check_source(fetcher: Fetcher, partner: Partner, source: AnySource) -> Sourc
     from newsdesk.ingest import read_document
 
     check = SourceCheck(partner_id=partner.id, source_id=source_key(partner, source),
-                        url=source.url, kind=source.kind, enabled=source.enabled)
+                        url=redact_url(source.url), kind=source.kind, enabled=source.enabled)
     try:
         document = fetcher.fetch(source.url)
     except RobotsDisallowedError as exc:  # says why: a Disallow rule, or robots.txt unreadable
