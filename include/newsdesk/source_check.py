@@ -8,7 +8,6 @@ problem is reported in the check, never raised, so one bad source does not hide 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 
@@ -69,26 +68,26 @@ def detect_kind(document: FetchedDocument) -> str | None:
 
 
 def _has_item_jsonld(body: bytes) -> bool:
+    from newsdesk.parse.jsonld import flatten_jsonld, load_jsonld
+
     for match in _JSONLD_SCRIPT.finditer(body):
         try:
-            data = json.loads(match.group(1))
+            data = load_jsonld(match.group(1).decode("utf-8", errors="replace"))
         except ValueError:
             continue
-        if any(_ITEM_TYPES.search(kind) for kind in _types_in(data)):
+        objects, _ = flatten_jsonld(data)
+        if any(_ITEM_TYPES.search(kind) for obj in objects for kind in _types_of(obj)):
             return True
     return False
 
 
-def _types_in(data: object) -> list[str]:
-    """Every ``@type`` in a JSON-LD value, through lists and ``@graph``."""
-    if isinstance(data, list):
-        return [kind for entry in data for kind in _types_in(entry)]
-    if not isinstance(data, dict):
-        return []
-    declared = data.get("@type")
-    kinds = [declared] if isinstance(declared, str) else [
-        k for k in declared or [] if isinstance(k, str)]
-    return kinds + _types_in(data.get("@graph"))
+def _types_of(obj: dict[str, object]) -> list[str]:
+    declared = obj.get("@type")
+    if isinstance(declared, str):
+        return [declared]
+    if isinstance(declared, list):
+        return [kind for kind in declared if isinstance(kind, str)]
+    return []
 
 
 def check_source(fetcher: Fetcher, partner: Partner, source: AnySource) -> SourceCheck:

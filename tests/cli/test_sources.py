@@ -65,6 +65,11 @@ def test_sources_check_invalid_registry_exits_2(tmp_path: Path,
     ("text/html", b'<html><script type="application/ld+json">{"@graph": [{"@type": '
                   b'"EducationEvent"}]}</script></html>', "jsonld"),
     ("application/ld+json", b'{"@type": "Event"}', "jsonld"),
+    # Hostile nesting (json's decoder and the type walk used to recurse): just html.
+    ("text/html", b'<html><script type="application/ld+json">' + b"[" * 100_000
+                  + b"]" * 100_000 + b"</script></html>", "html"),
+    ("text/html", b'<html><script type="application/ld+json">' + b'{"@graph": ' * 900
+                  + b'{"@type": "Event"}' + b"}" * 900 + b"</script></html>", "html"),
     ("application/octet-stream", b"\x00\x01", None),
 ])
 def test_detect_kind(content_type: str | None, body: bytes, kind: str | None) -> None:

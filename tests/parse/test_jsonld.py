@@ -176,3 +176,28 @@ def test_plain_text_description_is_escaped_and_source_language_is_the_default() 
     assert event.summary_html == "<p>Sesiones 1 &lt; 2 &amp; más</p>"
     assert event.location == "Bogotá, Colombia"
     assert event.language == "es"
+
+
+EVENT = ('{"@type": "Event", "name": "Regional forum", "startDate": "2024-05-02",'
+         ' "url": "/forum"}')
+
+
+@pytest.mark.parametrize(("block", "why"), [
+    ("[" * 100_000 + "]" * 100_000, "nests deeper than 32 levels; block skipped"),
+    ('{"@graph": ' * 900 + "{}" + "}" * 900, "nests deeper than 32 levels; the rest is ignored"),
+    ("[" + ",".join(["{}"] * 20_000) + "]", "holds more than 10000 objects; the rest is ignored"),
+])
+def test_hostile_nesting_is_a_parse_error_naming_the_page(block: str, why: str) -> None:
+    """Never a RecursionError (json's decoder and the flattening both used to recurse)."""
+    with pytest.raises(ParseError) as err:
+        parse_jsonld(SOURCE, _doc(_page(block)))
+    assert str(err.value).startswith(f"{URL}: no usable JSON-LD")
+    assert f"JSON-LD block 1 {why}" in str(err.value)
+
+
+def test_hostile_block_does_not_hide_a_good_one() -> None:
+    deep = '{"@graph": ' * 900 + "{}" + "}" * 900
+    result = parse_jsonld(SOURCE, _doc(_page(deep, EVENT)))
+    assert [item.title for item in result.items] == ["Regional forum"]
+    assert result.warnings == [f"{URL}: JSON-LD block 1 nests deeper than 32 levels; "
+                               "the rest is ignored"]
