@@ -35,14 +35,20 @@ def _pg_admin() -> psycopg2.extensions.connection:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(fresh_pg_url: str) -> str:
     """A new, migrated PostgreSQL database for one test, dropped afterwards."""
+    migrate(fresh_pg_url)
+    return fresh_pg_url
+
+
+@pytest.fixture
+def fresh_pg_url() -> Iterator[str]:
+    """A new, empty (unmigrated) PostgreSQL database for one test, dropped afterwards."""
     name = f"newsdesk_test_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin()
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     url = f"{PG_URL_BASE}/{name}"
-    migrate(url)
     try:
         yield url
     finally:

@@ -7,6 +7,8 @@ Both are always brought to the schema with Alembic (``migrate``), never with
 
 from __future__ import annotations
 
+import fcntl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,7 +17,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +25,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from newsdesk.errors import ConfigError, StoreError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: How long a migration waits for another one (a second first run) to finish.
+MIGRATION_LOCK_WAIT_S = 300
+#: The PostgreSQL advisory lock that serialises migrations of one database ("newsdesk").
+_PG_MIGRATION_LOCK = int.from_bytes(b"newsdesk", "big")
 
 
 @lru_cache(maxsize=16)
@@ -86,13 +92,19 @@ def migrate(db_url: str) -> None:
     """Bring the database to the newest schema (idempotent; safe to call before every run).
 
     The one place that may create a SQLite file and its directory: reads never do.
+    Migrations of one database take turns (two first runs at once would both create
+    the tables): PostgreSQL by an advisory lock held for the migration's transaction,
+    SQLite by an exclusive ``flock`` on ``<file>.migrate-lock`` beside the database
+    (SQLite runs DDL outside the driver's transactions, so a transaction cannot do it).
+    The second migration then finds the schema at head and does nothing.
     """
     sqlite_file = _sqlite_file(db_url)
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     engine = connect(db_url)
     try:
-        with engine.begin() as conn:
+        with _file_lock(sqlite_file), engine.begin() as conn:
+            _lock_postgresql(conn)
             cfg = alembic_config(db_url)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
@@ -101,6 +113,41 @@ def migrate(db_url: str) -> None:
             f"staging database {engine.url.render_as_string(hide_password=True)}: "
             f"cannot migrate: {exc.orig}"
         ) from exc
+
+
+@contextmanager
+def _file_lock(sqlite_file: Path | None) -> Iterator[None]:
+    """Hold an exclusive lock beside ``sqlite_file`` (nothing for other databases)."""
+    if sqlite_file is None:
+        yield
+        return
+    lock_path = sqlite_file.with_name(f"{sqlite_file.name}.migrate-lock")
+    with lock_path.open("a") as handle:
+        deadline = time.monotonic() + MIGRATION_LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"staging database {str(sqlite_file)!r}: cannot migrate: another "
+                        f"migration held {str(lock_path)!r} for {MIGRATION_LOCK_WAIT_S} s"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_postgresql(conn: Connection) -> None:
+    """Wait (up to the bound) for any other migration of this PostgreSQL database; the
+    lock is released when this migration's transaction ends."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(text(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_WAIT_S}s'"))
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
 
 
 def require_migrated(db_url: str) -> None:
