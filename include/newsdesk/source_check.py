@@ -24,8 +24,6 @@ _JSONLD_SCRIPT = re.compile(
     rb"<script[^>]+type=[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script>",
     re.IGNORECASE | re.DOTALL,
 )
-#: JSON-LD types that make a page an item source rather than SEO boilerplate.
-_ITEM_TYPES = re.compile(r"Event$|Article$|^BlogPosting$|^Report$|^ScholarlyArticle$")
 _SNIFF_BYTES = 2048
 
 
@@ -68,7 +66,7 @@ def detect_kind(document: FetchedDocument) -> str | None:
 
 
 def _has_item_jsonld(body: bytes) -> bool:
-    from newsdesk.parse.jsonld import flatten_jsonld, load_jsonld
+    from newsdesk.parse.jsonld import flatten_jsonld, item_kind, load_jsonld
 
     for match in _JSONLD_SCRIPT.finditer(body):
         try:
@@ -76,18 +74,9 @@ def _has_item_jsonld(body: bytes) -> bool:
         except ValueError:
             continue
         objects, _ = flatten_jsonld(data)
-        if any(_ITEM_TYPES.search(kind) for obj in objects for kind in _types_of(obj)):
+        if any(item_kind(obj) is not None for obj in objects):
             return True
     return False
-
-
-def _types_of(obj: dict[str, object]) -> list[str]:
-    declared = obj.get("@type")
-    if isinstance(declared, str):
-        return [declared]
-    if isinstance(declared, list):
-        return [kind for kind in declared if isinstance(kind, str)]
-    return []
 
 
 def check_source(fetcher: Fetcher, partner: Partner, source: AnySource) -> SourceCheck:

@@ -65,6 +65,10 @@ def test_sources_check_invalid_registry_exits_2(tmp_path: Path,
     ("text/html", b'<html><script type="application/ld+json">{"@graph": [{"@type": '
                   b'"EducationEvent"}]}</script></html>', "jsonld"),
     ("application/ld+json", b'{"@type": "Event"}', "jsonld"),
+    ("text/html", b'<html><script type="application/ld+json">{"@type": "LiveBlogPosting"}'
+                  b"</script></html>", "jsonld"),
+    ("text/html", b'<html><script type="application/ld+json">{"@type": "SaleEvent"}'
+                  b"</script></html>", "html"),
     # Hostile nesting (json's decoder and the type walk used to recurse): just html.
     ("text/html", b'<html><script type="application/ld+json">' + b"[" * 100_000
                   + b"]" * 100_000 + b"</script></html>", "html"),

@@ -201,3 +201,29 @@ def test_hostile_block_does_not_hide_a_good_one() -> None:
     assert [item.title for item in result.items] == ["Regional forum"]
     assert result.warnings == [f"{URL}: JSON-LD block 1 nests deeper than 32 levels; "
                                "the rest is ignored"]
+
+
+def test_schema_org_subtypes_are_read_as_their_kind() -> None:
+    """Once refused with "no usable JSON-LD Event or Article"."""
+    blocks = [
+        '{"@type": "OpinionNewsArticle", "headline": "Why digital government needs trust",'
+        ' "datePublished": "2024-05-01"}',
+        '{"@type": "LiveBlogPosting", "headline": "Live: UN Public Service Forum"}',
+        '{"@type": "BlogPosting", "headline": "Notes from the CEPA session"}',
+        '{"@type": "https://schema.org/EducationEvent", "name": "Leadership course",'
+        ' "startDate": "2024-06-03"}',
+        '{"@type": ["schema:BusinessEvent"], "name": "Procurement fair",'
+        ' "startDate": "2024-07-01"}',
+        '{"@type": "Thesis", "name": "Public value in Latin America"}',
+        '{"@type": "SaleEvent", "name": "Book sale", "startDate": "2024-07-01"}',
+        '{"@type": "DiscussionForumPosting", "headline": "Anyone at the forum?"}',
+    ]
+    result = parse_jsonld(SOURCE, _doc(_page(*blocks)))
+    assert [(item.kind, item.title) for item in result.items] == [
+        ("news", "Why digital government needs trust"),
+        ("news", "Live: UN Public Service Forum"),
+        ("news", "Notes from the CEPA session"),
+        ("event", "Leadership course"),
+        ("event", "Procurement fair"),
+        ("publication", "Public value in Latin America"),
+    ]

@@ -3,10 +3,13 @@
 Event plug-ins (The Events Calendar, Drupal's schema_metatag) and news sites describe their
 items in ``<script type="application/ld+json">`` blocks, which is sturdier than scraping the
 visible markup. Every block is read; a block may be one object, a list, or an ``@graph``
-(and an ``ItemList`` of ``ListItem``s is opened too). Any type ending in ``Event`` is an
-event; ``NewsArticle``, ``Article``, ``BlogPosting`` are news; ``Report`` and
-``ScholarlyArticle`` are publications. A block that is not JSON is a warning; a page with
-no usable item at all is a :class:`ParseError`.
+(and an ``ItemList`` of ``ListItem``s is opened too). The item kind of a ``@type`` follows
+the schema.org hierarchy pinned in :mod:`newsdesk.parse.schema_types`: ``Event`` and its
+subtypes (``EducationEvent``, ``BusinessEvent``, ...) are events; ``Article``,
+``NewsArticle`` and its subtypes (``OpinionNewsArticle``, ...), ``BlogPosting`` and
+``LiveBlogPosting`` are news; ``Report``, ``ScholarlyArticle``, ``Book`` and ``Thesis``
+are publications. A block that is not JSON is a warning; a page with no usable item at
+all is a :class:`ParseError`.
 """
 
 from __future__ import annotations
@@ -22,11 +25,10 @@ from bs4 import BeautifulSoup
 
 from newsdesk.errors import ParseError
 from newsdesk.parse.dates import as_datetime, parse_date_text
+from newsdesk.parse.schema_types import kind_of_type
 from newsdesk.records import FetchedDocument, ItemKind, ParsedItem, ParseResult
 from newsdesk.registry import JsonldSource
 
-_NEWS_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"})
-_PUBLICATION_TYPES = frozenset({"Report", "ScholarlyArticle"})
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 #: Longest excerpt taken from ``articleBody`` when an article has no ``description``.
 _EXCERPT_CHARS = 400
@@ -120,10 +122,10 @@ def parse_jsonld(source: JsonldSource, doc: FetchedDocument) -> ParseResult:
     objects, warnings = jsonld_objects(soup, doc.url)
     items: list[ParsedItem] = []
     for block, obj in objects:
-        kind = _kind_of(obj)
+        kind = item_kind(obj)
         if kind is None:
             continue
-        where = f"{doc.url}: JSON-LD block {block}, {'/'.join(_types(obj))}"
+        where = f"{doc.url}: JSON-LD block {block}, {'/'.join(schema_types(obj))}"
         title = _text(obj.get("headline") or obj.get("name"))
         if not title:
             warnings.append(f"{where}: no name or headline; item skipped")
@@ -141,20 +143,19 @@ def parse_jsonld(source: JsonldSource, doc: FetchedDocument) -> ParseResult:
     return ParseResult(items=items, warnings=warnings)
 
 
-def _types(obj: dict[str, Any]) -> list[str]:
+def schema_types(obj: dict[str, Any]) -> list[str]:
     """``@type`` as short names: ``"schema:Event"`` and ``"https://schema.org/Event"`` -> Event."""
     return [re.split(r"[/:#]", t)[-1] for t in _as_list(obj.get("@type")) if isinstance(t, str)]
 
 
-def _kind_of(obj: dict[str, Any]) -> ItemKind | None:
-    types = _types(obj)
-    if any(t.endswith("Event") for t in types):
-        return "event"
-    if any(t in _NEWS_TYPES for t in types):
-        return "news"
-    if any(t in _PUBLICATION_TYPES for t in types):
-        return "publication"
-    return None
+def item_kind(obj: dict[str, Any]) -> ItemKind | None:
+    """The item kind of a JSON-LD object's types (None: no newsletter item).
+
+    An object declaring several types (``["CreativeWork", "EducationEvent"]``) is an event
+    if any type is one, else news, else a publication, whatever their order.
+    """
+    kinds = {kind_of_type(name) for name in schema_types(obj)}
+    return next((k for k in ("event", "news", "publication") if k in kinds), None)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -295,7 +296,7 @@ def _location(value: Any) -> tuple[str | None, bool]:
         if isinstance(entry, str):
             place = place or _text(entry) or None
         elif isinstance(entry, dict):
-            if "VirtualLocation" in _types(entry):
+            if "VirtualLocation" in schema_types(entry):
                 virtual = True
             else:
                 place = place or _place(entry)
