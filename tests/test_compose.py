@@ -74,7 +74,7 @@ def test_postgres_creates_the_staging_database(services: dict[str, dict[str, Any
     sql = script.read_text(encoding="utf-8")
     assert "CREATE DATABASE newsdesk" in sql
     db_url = _env(services["airflow-scheduler"])["NEWSDESK_DB_URL"]
-    assert db_url.startswith("postgresql+psycopg2://newsdesk:") and db_url.endswith("/newsdesk")
+    assert db_url.startswith("postgresql+psycopg://newsdesk:") and db_url.endswith("/newsdesk")
 
 
 def test_init_migrates_both_databases(services: dict[str, dict[str, Any]]) -> None:

@@ -1,4 +1,4 @@
-"""`newsdesk sources check FILE` against the ingestion test site."""
+"""`newsdesk sources check --sources FILE` against the ingestion test site."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_check_registry_reports_every_source(registry_file: Path,
 def test_sources_check_prints_a_table_and_exits_0(
     registry_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["sources", "check", str(registry_file)]) == 0
+    assert main(["sources", "check", "--sources", str(registry_file)]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0].split() == ["partner", "source", "http", "robots", "kind", "feed", "items",
@@ -50,7 +50,7 @@ def test_sources_check_invalid_registry_exits_2(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("partners: [")
-    assert main(["sources", "check", str(bad)]) == 2
+    assert main(["sources", "check", "--sources", str(bad)]) == 2
     assert "not valid YAML" in capsys.readouterr().err
 
 

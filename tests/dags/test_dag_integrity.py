@@ -27,7 +27,7 @@ DAG_FILES = sorted((PROJECT_ROOT / "dags").glob("*.py"))
 PARSE_TIME_NEWSDESK = {"newsdesk", "newsdesk.assets", "newsdesk.errors", "newsdesk.review_task"}
 # Libraries of the pipeline stages; Airflow itself needs none of them.
 HEAVY = ("bs4", "feedparser", "icalendar", "dateparser", "rapidfuzz", "datasketch", "protego",
-         "nh3", "premailer", "css_inline", "alembic", "psycopg2", "lxml", "feedgen")
+         "nh3", "premailer", "css_inline", "alembic", "psycopg", "lxml", "feedgen")
 
 _LOAD = """
 import json, sys

@@ -112,3 +112,18 @@ def test_three_first_runs_at_once_migrate_one_fresh_database(
     require_migrated(url)
     with connect(url).connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_an_insert_reports_how_many_rows_it_added(db_url: str) -> None:
+    """psycopg 3 reports rowcount -1 for INSERT ... ON CONFLICT DO NOTHING unless SQLAlchemy
+    keeps it; the delivery ledger and the store count new rows that way."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    engine = connect(db_url)
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    rows = [{"source_id": f"x/{n}", "fetched_at": datetime(2020, 1, 1, tzinfo=UTC),
+             "status": "ok", "id": n} for n in (1, 2)]
+    with session_scope(db_url) as session:
+        first = session.execute(insert(FetchLogRow).values(rows).on_conflict_do_nothing())
+        again = session.execute(insert(FetchLogRow).values(rows[1:]).on_conflict_do_nothing())
+        assert (first.rowcount, again.rowcount) == (2, 0)

@@ -18,10 +18,11 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import ConfigError, StoreError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -36,19 +37,13 @@ def connect(db_url: str) -> Engine:
     """One engine per URL per process (Airflow tasks and the CLI call this freely).
 
     SQLite gets WAL and a busy timeout so that several mapped tasks writing at once wait
-    for each other instead of failing with "database is locked".
+    for each other instead of failing with "database is locked". Both keep every
+    statement's ``rowcount`` (``preserve_rowcount``): the store counts the rows an
+    ``INSERT ... ON CONFLICT DO NOTHING`` added, and psycopg 3 reports -1 for it otherwise.
     """
-    try:
-        url = make_url(db_url)
-        url.get_dialect()
-    except NoSuchModuleError as exc:  # a subclass of ArgumentError: first
-        raise ConfigError(f"staging database URL {db_url!r}: unknown database "
-                          f"{url.drivername!r} (use sqlite:/// or postgresql+psycopg2://)"
-                          ) from exc
-    except ArgumentError as exc:
-        raise ConfigError(f"staging database URL {db_url!r} is not a valid URL") from exc
+    url = _supported_url(db_url)
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 60})
+        engine = create_engine(url, connect_args={"timeout": 60}, execution_options=_ROWCOUNT)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -60,7 +55,41 @@ def connect(db_url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True, execution_options=_ROWCOUNT)
+    except ImportError as exc:  # a driver named in the URL that is not installed
+        raise ConfigError(f"staging database URL {_shown(url)!r}: the driver "
+                          f"{url.get_driver_name()!r} is not installed; {_SUPPORTED}") from exc
+
+
+_ROWCOUNT = {"preserve_rowcount": True}
+
+_SUPPORTED = ("newsdesk supports SQLite (sqlite:///PATH) and PostgreSQL "
+              "(postgresql://USER@HOST:PORT/DATABASE, driver psycopg 3)")
+
+
+def _supported_url(db_url: str) -> URL:
+    """The parsed URL of a backend newsdesk runs on; ConfigError in one line otherwise."""
+    try:
+        url = make_url(db_url)
+        url.get_dialect()
+    except NoSuchModuleError as exc:  # a subclass of ArgumentError: first
+        raise ConfigError(f"staging database URL {_shown(db_url)!r}: unknown database "
+                          f"{db_url.partition(':')[0]!r}; {_SUPPORTED}") from exc
+    except ArgumentError as exc:
+        raise ConfigError(f"staging database URL {_shown(db_url)!r} is not a valid URL; "
+                          f"{_SUPPORTED}") from exc
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"staging database URL {_shown(url)!r}: "
+                          f"{url.get_backend_name()!r} is not supported; {_SUPPORTED}")
+    return url
+
+
+def _shown(url: str | URL) -> str:
+    """A database URL as text: without its password."""
+    if isinstance(url, str):
+        return redact_url(url)
+    return url.render_as_string(hide_password=True)
 
 
 def session_factory(db_url: str) -> sessionmaker[Session]:
@@ -110,7 +139,7 @@ def migrate(db_url: str) -> None:
             command.upgrade(cfg, "head")
     except OperationalError as exc:
         raise StoreError(
-            f"staging database {engine.url.render_as_string(hide_password=True)}: "
+            f"staging database {_shown(engine.url)}: "
             f"cannot migrate: {exc.orig}"
         ) from exc
 
@@ -162,10 +191,11 @@ def require_migrated(db_url: str) -> None:
     try:
         migrated = inspect(engine).has_table("items")
     except OperationalError as exc:
-        raise StoreError(f"staging database {engine.url.render_as_string(hide_password=True)}: "
+        raise StoreError(f"staging database {_shown(engine.url)}: "
                          f"cannot connect: {str(exc.orig).strip()}") from exc
     if not migrated:
-        raise StoreError(f"staging database {db_url!r} has no schema: run `newsdesk db migrate`")
+        raise StoreError(f"staging database {_shown(engine.url)!r} has no schema: "
+                         "run `newsdesk db migrate`")
 
 
 def _sqlite_file(db_url: str) -> Path | None:
