@@ -41,6 +41,7 @@ import airflow.providers.standard.decorators.python
 import airflow.sdk.definitions.timetables.trigger  # noqa: F401
 from airflow.sdk import dag, get_current_context, task
 
+from newsdesk.alerts import failure_alert
 from newsdesk.assets import STAGING_ITEMS
 
 log = logging.getLogger("newsdesk.partner_ingest")
@@ -52,7 +53,8 @@ log = logging.getLogger("newsdesk.partner_ingest")
     start_date=datetime(2024, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args={"owner": "newsdesk", "retries": 1, "retry_delay": timedelta(seconds=30)},
+    default_args={"owner": "newsdesk", "retries": 1, "retry_delay": timedelta(seconds=30),
+                  "on_failure_callback": failure_alert()},
     tags=["newsdesk", "ingest"],
     doc_md=__doc__,
 )

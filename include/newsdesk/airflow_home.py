@@ -28,17 +28,27 @@ PASSWORDS_FILE = "simple_auth_manager_passwords.json.generated"
 
 @dataclass(frozen=True)
 class NewsdeskEnv:
-    """The three settings the DAG tasks read with ``Settings.from_env()``."""
+    """The settings the DAG tasks read with ``Settings.from_env()``, and the relay.
+
+    ``smtp_uri`` becomes Airflow's ``smtp_default`` connection (``AIRFLOW_CONN_SMTP_DEFAULT``),
+    the one the delivery tasks and ``newsdesk delivery send`` use.
+    """
 
     state_dir: Path
     db_url: str
     sources_file: Path
+    secret: str | None = None
+    public_url: str | None = None
+    smtp_uri: str | None = None
 
     def as_environ(self) -> dict[str, str]:
+        optional = {"NEWSDESK_SECRET": self.secret, "NEWSDESK_PUBLIC_URL": self.public_url,
+                    "AIRFLOW_CONN_SMTP_DEFAULT": self.smtp_uri}
         return {
             "NEWSDESK_STATE_DIR": str(self.state_dir),
             "NEWSDESK_DB_URL": self.db_url,
             "NEWSDESK_SOURCES": str(self.sources_file),
+            **{key: value for key, value in optional.items() if value},
         }
 
 
@@ -57,7 +67,7 @@ def airflow_environment(
     components with whatever ``airflow`` it finds there.
     """
     env = dict(os.environ if base is None else base)
-    for key in [k for k in env if k.startswith("AIRFLOW__") or k.startswith("NEWSDESK_")]:
+    for key in [k for k in env if k.startswith(("AIRFLOW__", "AIRFLOW_CONN_", "NEWSDESK_"))]:
         del env[key]  # an outer setting must not leak into this home
     api_url = f"http://127.0.0.1:{api_port}"
     env.update(
@@ -70,6 +80,10 @@ def airflow_environment(
             "AIRFLOW__API__PORT": str(api_port),
             "AIRFLOW__API__BASE_URL": api_url,
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{api_url}/execution/",
+            # The log servers of the scheduler and triggerer: free ports, so two homes
+            # (two test runs, or a test beside `make run`) never fight over 8793/8794.
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(pick_port(8793)),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(pick_port(8794)),
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
             **newsdesk.as_environ(),
         }

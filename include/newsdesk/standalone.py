@@ -106,13 +106,18 @@ def _signal_all(pids: list[int], sig: signal.Signals) -> None:
 class AirflowAPI:
     """A token-authenticated client for the Airflow 3 REST API of one API server."""
 
-    def __init__(self, api_url: str, username: str, password: str, timeout_s: float = 30.0):
+    def __init__(self, api_url: str, username: str, password: str, timeout_s: float = 60.0):
         self.api_url = api_url.rstrip("/")
         self._client = httpx.Client(base_url=self.api_url, timeout=timeout_s)
         answer = self._client.post("/auth/token", json={"username": username,
                                                         "password": password})
         self._check(answer, "POST /auth/token")
         self._client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+
+    @property
+    def client(self) -> httpx.Client:
+        """The authenticated client (base URL set), for calls this class does not wrap."""
+        return self._client
 
     def close(self) -> None:
         self._client.close()
@@ -133,9 +138,18 @@ class AirflowAPI:
         answer = self._client.patch(f"/api/v2/dags/{dag_id}", json={"is_paused": paused})
         self._check(answer, f"PATCH dag {dag_id}")
 
-    def trigger(self, dag_id: str) -> str:
-        """Start a manual run now; returns its run id."""
-        answer = self._client.post(f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None})
+    def ensure_pool(self, name: str, slots: int, description: str) -> None:
+        """Create the pool unless it exists (a task in a missing pool is never scheduled)."""
+        if self._client.get(f"/api/v2/pools/{name}").status_code == 200:
+            return
+        answer = self._client.post("/api/v2/pools", json={
+            "name": name, "slots": slots, "description": description})
+        self._check(answer, f"create pool {name}")
+
+    def trigger(self, dag_id: str, conf: dict[str, Any] | None = None) -> str:
+        """Start a manual run now (with ``conf`` as its params); returns its run id."""
+        answer = self._client.post(f"/api/v2/dags/{dag_id}/dagRuns",
+                                   json={"logical_date": None, "conf": conf or {}})
         run_id: str = self._json(answer, f"trigger {dag_id}")["dag_run_id"]
         return run_id
 
@@ -186,13 +200,21 @@ class AirflowAPI:
             time.sleep(1)
 
     def wait_for_run(self, dag_id: str, run_id: str, timeout_s: float) -> str:
-        """Poll until the run has finished; return its final state."""
+        """Poll until the run has finished; return its final state.
+
+        A poll the API server is too busy to answer in time (a loaded machine running the
+        scheduler and the tasks beside it) counts as "not finished yet", not as a failure.
+        """
         deadline = time.monotonic() + timeout_s
-        while (state := self.run_state(dag_id, run_id)) not in FINISHED_RUN_STATES:
+        state = "unknown"
+        while True:
+            with contextlib.suppress(httpx.TimeoutException):
+                state = self.run_state(dag_id, run_id)
+            if state in FINISHED_RUN_STATES:
+                return state
             if time.monotonic() > deadline:
                 raise ConfigError(f"run {dag_id}/{run_id} still {state} after {timeout_s:.0f} s")
             time.sleep(1)
-        return state
 
     @staticmethod
     def _check(answer: httpx.Response, what: str) -> None:

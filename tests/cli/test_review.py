@@ -55,3 +55,29 @@ def test_an_unknown_revision_is_one_line(sqlite_url: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["review", "show", "99", "--db", sqlite_url]) == 1
     assert capsys.readouterr().err == "newsdesk: no edition revision 99 in the staging database\n"
+
+
+def test_answering_needs_airflow_credentials_and_a_reason(
+        sqlite_url: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """approve/request-changes/reject answer through Airflow's REST API (the end-to-end DAG
+    test drives them against a real server); without credentials or a reason: one line."""
+    monkeypatch.delenv("NEWSDESK_AIRFLOW_USER", raising=False)
+    monkeypatch.delenv("NEWSDESK_AIRFLOW_PASSWORD", raising=False)
+    assert main(["review", "approve", "1", "--db", sqlite_url]) == 2
+    assert "NEWSDESK_AIRFLOW_USER" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:
+        main(["review", "reject", "1", "--db", sqlite_url])
+    assert refused.value.code == 2 and "--reason" in capsys.readouterr().err
+    monkeypatch.setenv("NEWSDESK_AIRFLOW_USER", "admin")
+    monkeypatch.setenv("NEWSDESK_AIRFLOW_PASSWORD", "secret")
+    from newsdesk.delivery.sink import free_port
+
+    port = free_port()  # nothing listens there
+    assert main(["review", "approve", "1", "--db", sqlite_url]) == 1  # no such revision
+    items, clusters = seed_items()
+    insert(sqlite_url, items, clusters)
+    rev = _build(sqlite_url, "2020Q4")
+    assert main(["review", "approve", str(rev.id), "--db", sqlite_url,
+                 "--airflow", f"http://127.0.0.1:{port}"]) == 1
+    assert f"cannot reach Airflow at http://127.0.0.1:{port}" in capsys.readouterr().err

@@ -24,10 +24,11 @@ DAG_FILES = sorted((PROJECT_ROOT / "dags").glob("*.py"))
 # (and the package root and errors, which they bring).
 # newsdesk.review_task holds only the review operator (a HITLOperator subclass) and its
 # options: the DAG needs them to build its tasks, and they import no database code.
-PARSE_TIME_NEWSDESK = {"newsdesk", "newsdesk.assets", "newsdesk.errors", "newsdesk.review_task"}
+PARSE_TIME_NEWSDESK = {"newsdesk", "newsdesk.assets", "newsdesk.errors", "newsdesk.review_task",
+                       "newsdesk.delivery_task", "newsdesk.alerts"}
 # Libraries of the pipeline stages; Airflow itself needs none of them.
 HEAVY = ("bs4", "feedparser", "icalendar", "dateparser", "rapidfuzz", "datasketch", "protego",
-         "nh3", "premailer", "css_inline", "alembic", "psycopg", "lxml", "feedgen")
+         "nh3", "premailer", "css_inline", "alembic", "psycopg2", "lxml", "feedgen")
 
 _LOAD = """
 import json, sys

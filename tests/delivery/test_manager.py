@@ -283,3 +283,35 @@ def test_exactly_once_on_postgresql(pg_url: str, tmp_path: Path,
     counts = smtp_server.handler.counts()
     assert set(counts) == edition.addresses(ids) - {"s00011@example.org"}
     assert set(counts.values()) == {1} and report.count(State.SKIPPED) == 1
+
+
+def test_received_messages_verify_with_the_configured_dkim_key(
+        sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    import base64
+
+    import dkim
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key_file = tmp_path / "dkim.pem"
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    public = base64.b64encode(key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+    signed = _edition(sqlite_url, tmp_path)
+    signed.settings = replace(signed.settings, dkim_key_file=key_file, dkim_selector="nd2020")
+    signed.add(3)
+    _send(signed, smtp_server)
+    signed_from = str(message_from_bytes(smtp_server.handler.received[0].data,
+                                         policy=policy.default)["From"].addresses[0].addr_spec)
+
+    def dns(name: bytes, timeout: int = 5) -> bytes:
+        domain = signed_from.rpartition("@")[2].encode()
+        return b"v=DKIM1; k=rsa; p=" + public if name == b"nd2020._domainkey." + domain + b"." \
+            else b""
+
+    assert len(smtp_server.handler.received) == 3
+    for received in smtp_server.handler.received:
+        assert dkim.verify(received.data, dnsfunc=dns), received.recipient

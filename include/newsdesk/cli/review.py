@@ -1,8 +1,9 @@
 """``newsdesk review list | show | diff | trail``: reading the review state of editions.
 
 Each handler is one call into ``newsdesk.review`` (the same functions the editors' pages
-and the DAG use). Answering a review (approve, request changes, reject) belongs to the
-waiting Airflow task, so it is not a local command.
+and the DAG use). Answering a review (``approve``, ``request-changes``, ``reject``) belongs
+to the waiting Airflow task, so those commands answer it through Airflow's REST API
+(:mod:`newsdesk.review.answers`), exactly as an answer in Required Actions.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import Any
 from newsdesk.cli import add_command_group
 from newsdesk.cli.db_option import add_db_option, existing_db_url
 from newsdesk.cli.table import format_table, shorten
+
+#: What each answering command chooses among the review task's options.
+ANSWERS = {"approve": "Approve", "request-changes": "Request changes", "reject": "Reject"}
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +46,20 @@ def register(subparsers: Any) -> None:
     trail.add_argument("--kind", default="quarterly", help="edition kind (default quarterly)")
     add_db_option(trail)
     trail.set_defaults(handler=trail_command)
+
+    for name, option in ANSWERS.items():
+        answer = commands.add_parser(
+            name, help=f"answer the waiting review of a revision: {option}",
+            description="Answers through Airflow's REST API (the waiting review_N task), as "
+                        "the Airflow user $NEWSDESK_AIRFLOW_USER with $NEWSDESK_AIRFLOW_PASSWORD.")
+        answer.add_argument("revision", type=int, help="edition revision id")
+        answer.add_argument("--reason", default="", required=name != "approve",
+                            help="why (required to request changes or reject)")
+        answer.add_argument("--airflow", metavar="URL", default=None,
+                            help="Airflow API server (default $NEWSDESK_AIRFLOW_URL, else "
+                                 "http://127.0.0.1:8080)")
+        add_db_option(answer)
+        answer.set_defaults(handler=answer_command, option=option)
 
 
 def list_command(args: argparse.Namespace) -> int:
@@ -92,4 +110,36 @@ def trail_command(args: argparse.Namespace) -> int:
         [(t.at.isoformat(timespec="seconds"), t.revision_number, t.from_status, t.to_status,
           t.actor, shorten(t.reason)) for t in audit_trail(existing_db_url(args), args.edition,
                                                            args.kind)]))
+    return 0
+
+
+def answer_command(args: argparse.Namespace) -> int:
+    import os
+
+    import httpx
+
+    from newsdesk.errors import ConfigError, ReviewError
+    from newsdesk.review import load_revision
+    from newsdesk.review.answers import answer_review
+    from newsdesk.standalone import AirflowAPI
+
+    user, password = os.environ.get("NEWSDESK_AIRFLOW_USER"), os.environ.get(
+        "NEWSDESK_AIRFLOW_PASSWORD")
+    if not user or not password:
+        raise ConfigError("set NEWSDESK_AIRFLOW_USER and NEWSDESK_AIRFLOW_PASSWORD (an Airflow "
+                          "user allowed to answer the review)")
+    revision = load_revision(existing_db_url(args), args.revision)
+    url = args.airflow or os.environ.get("NEWSDESK_AIRFLOW_URL") or "http://127.0.0.1:8080"
+    try:
+        api = AirflowAPI(url, user, password)
+    except httpx.HTTPError as exc:
+        raise ReviewError(f"cannot reach Airflow at {url}: {exc}") from exc
+    try:
+        recorded = answer_review(api.client, kind=revision.kind, revision_id=revision.id,
+                                 option=args.option, reason=args.reason)
+    finally:
+        api.close()
+    who = (recorded.get("responded_by") or {}).get("name", user)
+    print(f"{revision.label}: {args.option} recorded for the waiting review (by {who}); the "
+          "DAG run settles it")
     return 0

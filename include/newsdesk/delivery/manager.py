@@ -118,13 +118,20 @@ def plan(settings: Settings, revision_id: int, list_name: str, options: SendOpti
         if len(page) < QUEUE_PAGE:
             break
         after = page[-1]
+    spans: list[tuple[int, int]] = []
     with session_scope(settings.db_url) as session:
-        open_ids = list(session.scalars(
-            select(DeliveryRow.subscriber_id).where(DeliveryRow.edition_id == revision.edition_id,
+        open_ids = session.scalars(  # streamed: memory stays flat as the list grows
+            select(DeliveryRow.subscriber_id)
+            .where(DeliveryRow.edition_id == revision.edition_id,
                    DeliveryRow.list_name == list_name,
                    DeliveryRow.state.in_([State.PENDING, State.SENDING]))
-            .order_by(DeliveryRow.subscriber_id)))
-    return [(chunk[0], chunk[-1]) for chunk in _chunks(open_ids, options.batch_size)]
+            .order_by(DeliveryRow.subscriber_id).execution_options(yield_per=QUEUE_PAGE))
+        for n, subscriber_id in enumerate(open_ids):
+            if n % options.batch_size == 0:
+                spans.append((subscriber_id, subscriber_id))
+            else:
+                spans[-1] = (spans[-1][0], subscriber_id)
+    return spans
 
 
 def send_batch(settings: Settings, prepared: Prepared, transport: Transport,
@@ -317,8 +324,3 @@ def _all_active(db_url: str, list_name: str) -> Iterator[SubscriberRow]:
         if len(page) < QUEUE_PAGE:
             return
         after = page[-1].id
-
-
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]

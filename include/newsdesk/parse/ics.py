@@ -4,8 +4,7 @@ Read with the ``icalendar`` library, which is lenient: a line it cannot parse is
 its component instead of failing the whole calendar. newsdesk skips such a VEVENT with a
 warning (its data cannot be trusted), as it skips one without a usable DTSTART or SUMMARY
 and a cancelled one; the rest of the calendar is kept. A document that is not an
-iCalendar at all is a :class:`ParseError`. Both say what is wrong in words and on which
-line (:mod:`newsdesk.parse.ics_lines`), not in icalendar's.
+iCalendar at all is a :class:`ParseError`.
 
 A recurring series stays one item: ``recurrence`` keeps the RRULE text, ``starts_at`` is
 the first occurrence and ``ends_at`` the end of the last one when the series ends within
@@ -24,7 +23,6 @@ from urllib.parse import urljoin, urlsplit
 import icalendar
 
 from newsdesk.errors import ParseError
-from newsdesk.parse.ics_lines import ContentLine, document_problem, event_problem, vevent_lines
 from newsdesk.parse.recurrence import RecurrenceError, expand
 from newsdesk.records import FetchedDocument, ParsedItem, ParseResult
 from newsdesk.registry import IcsSource
@@ -52,11 +50,10 @@ class _BrokenEvent(Exception):
 
 def parse_ics(source: IcsSource, doc: FetchedDocument) -> ParseResult:
     """Read every VEVENT of the calendar; see the module docstring for what is skipped."""
-    calendars, body = _load_calendars(doc)
+    calendars = _load_calendars(doc)
     items: list[ParsedItem] = []
     warnings: list[str] = []
     position = 0
-    lines: list[list[ContentLine]] | None = None  # read only when an event is malformed
     for cal in calendars:
         for event in cal.walk("VEVENT"):
             position += 1
@@ -64,14 +61,6 @@ def parse_ics(source: IcsSource, doc: FetchedDocument) -> ParseResult:
                 continue
             uid = str(event.get("UID") or "").strip() or None
             where = f"{doc.url}: VEVENT {position}" + (f" (UID {uid})" if uid else "")
-            if event.errors:
-                if lines is None:
-                    lines = vevent_lines(body.decode("utf-8", errors="replace"))
-                own = lines[position - 1] if position <= len(lines) else []
-                problems = "; ".join(event_problem(own, name, message)
-                                     for name, message in event.errors)
-                warnings.append(f"{where}: malformed ({problems}); skipped")
-                continue
             try:
                 items.append(_event_item(source, doc, event, uid, warnings, where))
             except _BrokenEvent as exc:
@@ -79,8 +68,7 @@ def parse_ics(source: IcsSource, doc: FetchedDocument) -> ParseResult:
     return ParseResult(items=items, warnings=warnings)
 
 
-def _load_calendars(doc: FetchedDocument) -> tuple[list[icalendar.Calendar], bytes]:
-    """The document's VCALENDARs, and the UTF-8 bytes they were read from."""
+def _load_calendars(doc: FetchedDocument) -> list[icalendar.Calendar]:
     body = doc.body
     if doc.encoding and doc.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
         try:
@@ -92,15 +80,13 @@ def _load_calendars(doc: FetchedDocument) -> tuple[list[icalendar.Calendar], byt
     try:
         components = icalendar.Calendar.from_ical(body, multiple=True)
     except ValueError as exc:
-        why = document_problem(body.decode("utf-8", errors="replace"))
-        raise ParseError(f"{doc.url}: not a readable iCalendar document: "
-                         f"{why or f'icalendar cannot read it ({exc})'}") from exc
+        raise ParseError(f"{doc.url}: not a readable iCalendar document: {exc}") from exc
     calendars = [c for c in components if c.name == "VCALENDAR"]
     if not calendars:
         raise ParseError(
             f"{doc.url}: no complete VCALENDAR (BEGIN:VCALENDAR ... END:VCALENDAR); truncated?"
         )
-    return calendars, body
+    return calendars
 
 
 def _event_item(
@@ -111,6 +97,9 @@ def _event_item(
     warnings: list[str],
     where: str,
 ) -> ParsedItem:
+    if event.errors:
+        problems = "; ".join(f"{name or 'line'}: {message}" for name, message in event.errors)
+        raise _BrokenEvent(f"malformed ({problems})")
     if str(event.get("STATUS") or "").upper() == "CANCELLED":
         raise _BrokenEvent("cancelled (STATUS:CANCELLED)")
     title = _text(event.get("SUMMARY"))
