@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pytest
 
 from newsdesk.store.database import connect, migrate
@@ -20,29 +20,32 @@ from newsdesk.store.database import connect, migrate
 PG_ADMIN_DSN = os.environ.get(
     "NEWSDESK_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test"
 )
-PG_URL_BASE = os.environ.get(
-    "NEWSDESK_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432"
-)
+#: The ordinary URL form (no +driver): SQLAlchemy 2.1 takes psycopg 3 for it, as users do.
+PG_URL_BASE = os.environ.get("NEWSDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432")
 
 
-def _pg_admin() -> psycopg2.extensions.connection:
+def _pg_admin() -> psycopg.Connection[tuple[object, ...]]:
     try:
-        conn = psycopg2.connect(PG_ADMIN_DSN, connect_timeout=5)
-    except psycopg2.OperationalError as exc:  # an error, not a skip: CI must have PostgreSQL
+        return psycopg.connect(PG_ADMIN_DSN, connect_timeout=5, autocommit=True)
+    except psycopg.OperationalError as exc:  # an error, not a skip: CI must have PostgreSQL
         raise RuntimeError(f"PostgreSQL is required for the tests ({PG_ADMIN_DSN}): {exc}") from exc
-    conn.autocommit = True
-    return conn
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(fresh_pg_url: str) -> str:
     """A new, migrated PostgreSQL database for one test, dropped afterwards."""
+    migrate(fresh_pg_url)
+    return fresh_pg_url
+
+
+@pytest.fixture
+def fresh_pg_url() -> Iterator[str]:
+    """A new, empty (unmigrated) PostgreSQL database for one test, dropped afterwards."""
     name = f"newsdesk_test_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin()
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     url = f"{PG_URL_BASE}/{name}"
-    migrate(url)
     try:
         yield url
     finally:

@@ -74,7 +74,7 @@ def test_postgres_creates_the_staging_database(services: dict[str, dict[str, Any
     sql = script.read_text(encoding="utf-8")
     assert "CREATE DATABASE newsdesk" in sql
     db_url = _env(services["airflow-scheduler"])["NEWSDESK_DB_URL"]
-    assert db_url.startswith("postgresql+psycopg2://newsdesk:") and db_url.endswith("/newsdesk")
+    assert db_url.startswith("postgresql+psycopg://newsdesk:") and db_url.endswith("/newsdesk")
 
 
 def test_init_migrates_both_databases(services: dict[str, dict[str, Any]]) -> None:
@@ -129,3 +129,24 @@ def test_project_is_mounted_where_the_image_installs_it(
 
 def test_ports(services: dict[str, dict[str, Any]]) -> None:
     assert "8080:8080" in services["airflow-api-server"]["ports"]
+
+
+def test_public_service_runs_without_airflow(services: dict[str, dict[str, Any]]) -> None:
+    public = services["public"]
+    assert public["build"] == "."
+    assert public["entrypoint"] == ["newsdesk"]
+    assert public["command"][:2] == ["public", "serve"]
+    assert "--host" in public["command"] and "0.0.0.0" in public["command"]
+    port = public["command"][public["command"].index("--port") + 1]
+    assert f"{port}:{port}" in public["ports"]
+    assert f"localhost:{port}/healthz" in " ".join(public["healthcheck"]["test"])
+    env = _env(public)
+    assert not [key for key in env if key.startswith("AIRFLOW__")], "it needs no Airflow"
+    assert {key for key in env if key.startswith("NEWSDESK_")} <= newsdesk_env_names_read_by_code()
+    assert env["NEWSDESK_DB_URL"] == _env(services["airflow-scheduler"])["NEWSDESK_DB_URL"]
+    assert env["AIRFLOW_CONN_SMTP_DEFAULT"].startswith("smtp://mailpit:1025")
+    # The same secret signs links in Airflow and checks them here; compose refuses a default.
+    assert env["NEWSDESK_SECRET"] == _env(services["airflow-worker"])["NEWSDESK_SECRET"]
+    assert env["NEWSDESK_SECRET"].startswith("${NEWSDESK_SECRET:?")
+    assert public["depends_on"]["airflow-init"]["condition"] == \
+        "service_completed_successfully"

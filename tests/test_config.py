@@ -16,7 +16,7 @@ def test_environment_overrides(tmp_path: Path) -> None:
     settings = Settings.from_env(
         {
             "NEWSDESK_STATE_DIR": str(tmp_path),
-            "NEWSDESK_DB_URL": "postgresql+psycopg2://postgres@127.0.0.1/newsdesk",
+            "NEWSDESK_DB_URL": "postgresql://postgres@127.0.0.1/newsdesk",
             "NEWSDESK_SOURCES": str(tmp_path / "s.yaml"),
         }
     )

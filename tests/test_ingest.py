@@ -190,29 +190,83 @@ def test_demo_registry_ingests_twice_without_new_rows(fixture_sites: FixtureServ
     assert row_counts(db_url) == counts
 
 
-def test_a_parser_bug_fails_its_source_only(tmp_path: Path, db_url: str) -> None:
-    """A non-NewsdeskError inside one source's work (here the JSON-LD parser recursing on a
-    100,000-deep document, a real crash) is that source's failure: the other sources are
-    still fetched and stored, and the final clustering runs."""
+def _two_partner_registry(server: FixtureServer) -> Registry:
+    return parse_registry({
+        "settings": {"allow_private_hosts": True, "min_delay_s": 0, "retries": 0},
+        "partners": [{"id": "aaa", "name": "AAA", "short": "AAA", "sources": [
+            {"id": "deep", "kind": "jsonld", "url": f"{server.base_url}/deep.html"}]},
+            {"id": "bbb", "name": "BBB", "short": "BBB", "sources": [
+                {"id": "news", "kind": "feed", "url": f"{server.base_url}/feed.xml"}]}],
+    }, origin="test")
+
+
+def test_jsonld_nested_100000_deep_is_a_parse_error_of_its_source(tmp_path: Path,
+                                                                   db_url: str) -> None:
+    """Once a RecursionError that killed the run: now a ParseError naming the source."""
     (tmp_path / "deep.html").write_text(
         '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>",
         encoding="utf-8")
     (tmp_path / "feed.xml").write_bytes((SITE / "feed.xml").read_bytes())
     with FixtureServer(root=tmp_path) as server:
-        registry = parse_registry({
-            "settings": {"allow_private_hosts": True, "min_delay_s": 0, "retries": 0},
-            "partners": [{"id": "aaa", "name": "AAA", "short": "AAA", "sources": [
-                {"id": "deep", "kind": "jsonld", "url": f"{server.base_url}/deep.html"}]},
-                {"id": "bbb", "name": "BBB", "short": "BBB", "sources": [
-                    {"id": "news", "kind": "feed", "url": f"{server.base_url}/feed.xml"}]}],
-        }, origin="test")
-        reports = {r.source_id: r for r in ingest_all(registry, db_url)}
+        reports = {r.source_id: r for r in ingest_all(_two_partner_registry(server), db_url)}
+    deep = reports["aaa/deep"]
+    assert deep.status == "failed" and deep.error is not None
+    assert deep.error.startswith("partner 'aaa', source 'aaa/deep' (")
+    assert "no usable JSON-LD" in deep.error and "nests deeper than 32 levels" in deep.error
+    assert "unexpected" not in deep.error and "Recursion" not in deep.error
+    assert reports["bbb/news"].status == "ok"
+
+
+def test_a_parser_bug_fails_its_source_only(tmp_path: Path, db_url: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A non-NewsdeskError inside one source's work (a bug, injected here into the JSON-LD
+    parser) is that source's failure: the other sources are still fetched and stored, and
+    the final clustering runs."""
+    import newsdesk.parse.jsonld
+
+    def broken(*_args: object) -> None:
+        raise KeyError("a bug\nover two lines")
+
+    monkeypatch.setattr(newsdesk.parse.jsonld, "parse_jsonld", broken)
+    (tmp_path / "deep.html").write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "feed.xml").write_bytes((SITE / "feed.xml").read_bytes())
+    with FixtureServer(root=tmp_path) as server:
+        reports = {r.source_id: r for r in ingest_all(_two_partner_registry(server), db_url)}
     deep = reports["aaa/deep"]
     assert deep.status == "failed"
-    assert deep.error is not None and "RecursionError" in deep.error
+    assert deep.error is not None and "unexpected KeyError" in deep.error
     assert "\n" not in deep.error and "aaa/deep" in deep.error
     assert reports["bbb/news"].status == "ok" and reports["bbb/news"].items_new > 0
     with session_scope(db_url) as session:
         assert session.scalar(select(func.count()).select_from(ItemRow)
                               .where(ItemRow.cluster_id.is_not(None))) == row_counts(db_url)[0]
         assert fetch_log(session, "aaa/deep")[0].status == "failed"
+
+
+def test_credentials_in_source_urls_are_never_stored_or_shown(
+    site: FixtureServer, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every source URL as ``http://u5er:s3cret@host/...``: the site gets the credentials
+    as Basic auth, while reports, log lines, the sources table, the fetch log and the items
+    (whose relative links are resolved against the credentialed URL) never carry them."""
+    base = site.base_url.replace("http://", "http://u5er:s3cret@")
+    registry = site_registry(base)
+    plain_ids = enabled_source_ids(site_registry(site.base_url))
+    before = len(site.requests)  # the site serves the whole module
+    with caplog.at_level("DEBUG"):
+        reports = ingest_all(registry, db_url)
+    assert enabled_source_ids(registry) == plain_ids  # the id says nothing of the password
+    assert [r.status for r in reports] == ["ok", "ok", "ok", "failed", "failed"]
+    assert reports[3].error is not None and f"{site.base_url}/_status/503" in reports[3].error
+    listing = next(headers for _, path, headers in site.requests[before:]
+                   if path == "/listing.html")
+    assert listing.get("Authorization") == "Basic dTVlcjpzM2NyZXQ="
+
+    with session_scope(db_url) as s:
+        stored = [repr([getattr(row, c.key) for c in row.__table__.columns])
+                  for row in [*s.scalars(select(SourceRow)), *fetch_log(s)]]
+        items = [item_as_json(row) for row in list_items(s)]
+    respa = [i for i in items if i["partner"] == "respa"]
+    assert respa and all(str(i["url"]).startswith(f"{site.base_url}/") for i in respa)
+    texts = [repr(reports), caplog.text, *stored, repr(items)]
+    assert not [text for text in texts if "s3cret" in text or "u5er" in text]

@@ -89,7 +89,8 @@ def test_source_keys_are_stable_under_reordering(tmp_path: Path) -> None:
             ("url: https://example.org/feed.xml", "url: ftp://example.org/feed.xml"),
             "partner 'eropa', sources[0].url: must be an absolute http:// or https:// URL",
         ),
-        (("kind: ics", "kind: ical"), "partner 'eropa', sources[2]: Input tag 'ical'"),
+        (("kind: ics", "kind: ical"), "partner 'eropa', sources[2].kind: unknown kind 'ical' "
+                                      "(allowed: feed, html, ics, jsonld)"),
         (("id: eropa", "id: EROPA!"), "partner 'EROPA!', id: String should match pattern"),
         (("timeout_s: 20", "timeout_s: -5"), "settings.timeout_s: Input should be greater than 0"),
         (
@@ -139,3 +140,33 @@ def test_unreadable_and_invalid_yaml_name_the_file(tmp_path: Path) -> None:
         load_registry(write(tmp_path, "partners: [unclosed\n"))
     with pytest.raises(RegistryError, match="must be a mapping"):
         load_registry(write(tmp_path, "- just a list\n"))
+
+
+def test_errors_give_the_line_of_the_value(tmp_path: Path) -> None:
+    """`kind: fed` once printed pydantic's "Input tag 'fed' found using 'kind' does not
+    match..." without a line: now file, line, partner, field and the allowed kinds."""
+    text = ("partners:\n"
+            "  - id: eropa\n"
+            "    name: EROPA\n"
+            "    short: EROPA\n"
+            "    sources:\n"
+            "      - kind: fed\n"
+            "        url: https://eropa.example/feed\n"
+            "      - url: https://eropa.example/cal.ics\n"
+            "      - kind: feed\n"
+            "        url: ftp://eropa.example/feed\n"
+            "      - kind: html\n"
+            "        url: https://eropa.example/news\n"
+            "        selectors: {title: h2}\n")
+    path = write(tmp_path, text)
+    with pytest.raises(RegistryError) as info:
+        load_registry(path)
+    assert str(info.value).splitlines() == [
+        f"{path}: line 6: partner 'eropa', sources[0].kind: unknown kind 'fed' "
+        "(allowed: feed, html, ics, jsonld)",
+        f"{path}: line 8: partner 'eropa', sources[1].kind: missing "
+        "(allowed: feed, html, ics, jsonld)",
+        f"{path}: line 10: partner 'eropa', sources[2].url: must be an absolute http:// or "
+        "https:// URL",
+        f"{path}: line 13: partner 'eropa', sources[3].selectors.item: Field required",
+    ]

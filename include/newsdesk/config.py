@@ -31,6 +31,9 @@ class Settings:
     #: DKIM signing: a PEM private key file and its DNS selector (both, or neither).
     dkim_key_file: Path | None = None
     dkim_selector: str | None = None
+    #: The SMTP relay outside Airflow, as Airflow's ``smtp_default`` connection URI
+    #: (``AIRFLOW_CONN_SMTP_DEFAULT``): the public app mails its confirmations through it.
+    smtp_uri: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -41,7 +44,8 @@ class Settings:
         staging database; ``NEWSDESK_SOURCES`` (default ``include/sources/demo.yaml``) the
         source registry; ``NEWSDESK_SECRET`` (no default) signs subscribers' links;
         ``NEWSDESK_PUBLIC_URL`` is the public app's address; ``NEWSDESK_REPLY_TO``,
-        ``NEWSDESK_DKIM_KEY_FILE`` and ``NEWSDESK_DKIM_SELECTOR`` shape delivered messages.
+        ``NEWSDESK_DKIM_KEY_FILE`` and ``NEWSDESK_DKIM_SELECTOR`` shape delivered messages;
+        ``AIRFLOW_CONN_SMTP_DEFAULT`` is the relay services outside Airflow send through.
         """
         env = os.environ if environ is None else environ
         state_dir = Path(env.get("NEWSDESK_STATE_DIR") or PROJECT_ROOT / ".newsdesk")
@@ -56,4 +60,5 @@ class Settings:
             dkim_key_file=Path(env["NEWSDESK_DKIM_KEY_FILE"])
             if env.get("NEWSDESK_DKIM_KEY_FILE") else None,
             dkim_selector=env.get("NEWSDESK_DKIM_SELECTOR") or None,
+            smtp_uri=env.get("AIRFLOW_CONN_SMTP_DEFAULT") or None,
         )

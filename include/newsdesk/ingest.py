@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import FetchError, NewsdeskError, ParseError
 from newsdesk.fetch import Fetcher
 from newsdesk.parse import parse_document
@@ -159,7 +160,8 @@ def ingest_source(
     partner, source = registry.source(source_id)
     with session_scope(db_url) as session:
         etag, last_modified = validators(session, source_id, source.url)
-    report = SourceReport(partner_id=partner.id, source_id=source_id, url=source.url)
+    shown_url = redact_url(source.url)  # the source's URL as text: never its password
+    report = SourceReport(partner_id=partner.id, source_id=source_id, url=shown_url)
     started = time.perf_counter()
     fetched: SourceFetch | None = None
     items: list[Item] = []
@@ -171,12 +173,13 @@ def ingest_source(
         except NewsdeskError as exc:
             report.status = "failed"
             report.http_status = getattr(exc, "status_code", None)
-            report.error = f"partner {partner.id!r}, source {source_id!r} ({source.url}): {exc}"
+            report.error = redact_url(
+                f"partner {partner.id!r}, source {source_id!r} ({shown_url}): {exc}")
         except Exception as exc:  # one source's bug must not end the run
-            log.exception("source %s: unexpected error while ingesting %s", source_id, source.url)
+            log.exception("source %s: unexpected error while ingesting %s", source_id, shown_url)
             report.status = "failed"
-            message = " ".join(str(exc).split())[:300]
-            report.error = (f"partner {partner.id!r}, source {source_id!r} ({source.url}): "
+            message = redact_url(" ".join(str(exc).split()))[:300]
+            report.error = (f"partner {partner.id!r}, source {source_id!r} ({shown_url}): "
                             f"unexpected {type(exc).__name__}: {message} (traceback in the log)")
     if fetched is not None:
         report.http_status = fetched.document.status_code

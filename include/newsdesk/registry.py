@@ -10,14 +10,15 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import RegistryError
 from newsdesk.records import ItemKind
-from newsdesk.yaml_file import read_yaml
+from newsdesk.yaml_file import Lines, read_yaml_located
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -174,30 +175,57 @@ def source_key(partner: Partner, source: AnySource) -> str:
     """A stable id for a source: its own ``id``, else partner, kind and a hash of its URL.
 
     Derived from the URL rather than the list position, so reordering the YAML keeps every
-    source's fetch history and conditional-GET validators.
+    source's fetch history and conditional-GET validators; from the URL without its
+    credentials, so that a changed password keeps them too and the id says nothing of it.
     """
     if source.id:
         return f"{partner.id}/{source.id}"
-    digest = hashlib.sha1(source.url.encode()).hexdigest()[:8]
+    digest = hashlib.sha1(redact_url(source.url).encode()).hexdigest()[:8]
     return f"{partner.id}/{source.kind}-{digest}"
 
 
 def load_registry(path: str | Path) -> Registry:
     """Read and validate a registry file; raise :class:`RegistryError` naming the place."""
     path = Path(path)
-    raw = read_yaml(path, RegistryError, "the registry")
-    return parse_registry(raw, origin=str(path))
+    raw, lines = read_yaml_located(path, RegistryError, "the registry")
+    return parse_registry(raw, origin=str(path), lines=lines)
 
 
-def parse_registry(raw: Any, *, origin: str = "<registry>") -> Registry:
-    """Validate already-loaded YAML data; ``origin`` names it in errors."""
+def parse_registry(raw: Any, *, origin: str = "<registry>", lines: Lines | None = None
+                   ) -> Registry:
+    """Validate already-loaded YAML data; ``origin`` names it in errors, and ``lines``
+    (from :func:`~newsdesk.yaml_file.read_yaml_located`) gives each error its line."""
     if not isinstance(raw, dict):
         raise RegistryError(f"{origin}: the registry must be a mapping with 'partners'")
     try:
         return Registry.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"{origin}: {_describe(raw, err)}" for err in exc.errors()]
-        raise RegistryError("\n".join(lines)) from None
+        errors = [f"{origin}:{_line(lines or {}, err)} {_describe(raw, err)}"
+                  for err in exc.errors()]
+        raise RegistryError("\n".join(errors)) from None
+
+
+#: The ``kind`` values a source may have (the discriminator's tags, in the union's order).
+SOURCE_KINDS: tuple[str, ...] = tuple(
+    get_args(model.model_fields["kind"].annotation)[0] for model in get_args(AnySource))
+
+
+def _steps(err: Any) -> list[str | int]:
+    """The error's location in the YAML: pydantic's, without the union's kind tags."""
+    return [step for step in err["loc"] if step not in SOURCE_KINDS]
+
+
+def _line(lines: Lines, err: Any) -> str:
+    """`` line N:`` of the deepest part of the error's location the file has (a missing
+    field is reported at its parent), or "" without line information."""
+    steps = _steps(err)
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        steps.append("kind")
+    for end in range(len(steps), 0, -1):
+        line = lines.get(tuple(steps[:end]))
+        if line is not None:
+            return f" line {line}:"
+    return ""
 
 
 def _describe(raw: dict[str, Any], err: Any) -> str:
@@ -211,11 +239,18 @@ def _describe(raw: dict[str, Any], err: Any) -> str:
         where.append(f"partner {pid!r}" if pid else f"partners[{loc[1]}]")
         loc = loc[2:]
     # Discriminated unions add the kind as a location step: drop it.
-    loc = [step for step in loc if step not in ("feed", "html", "ics", "jsonld")]
+    loc = [step for step in loc if step not in SOURCE_KINDS]
+    message = err["msg"].removeprefix("Value error, ")
+    allowed = ", ".join(SOURCE_KINDS)
+    if err["type"] == "union_tag_invalid":
+        loc.append("kind")
+        message = f"unknown kind {err['ctx']['tag']!r} (allowed: {allowed})"
+    elif err["type"] == "union_tag_not_found":
+        loc.append("kind")
+        message = f"missing (allowed: {allowed})"
     path = ""
     for step in loc:
         path += f"[{step}]" if isinstance(step, int) else (f".{step}" if path else str(step))
     if path:
         where.append(path)
-    message = err["msg"].removeprefix("Value error, ")
     return f"{', '.join(where) or 'top level'}: {message}"

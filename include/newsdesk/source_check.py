@@ -8,10 +8,10 @@ problem is reported in the check, never raised, so one bad source does not hide 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import FetchError, NewsdeskError, RobotsDisallowedError
 from newsdesk.fetch import Fetcher
 from newsdesk.records import FetchedDocument
@@ -24,8 +24,6 @@ _JSONLD_SCRIPT = re.compile(
     rb"<script[^>]+type=[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script>",
     re.IGNORECASE | re.DOTALL,
 )
-#: JSON-LD types that make a page an item source rather than SEO boilerplate.
-_ITEM_TYPES = re.compile(r"Event$|Article$|^BlogPosting$|^Report$|^ScholarlyArticle$")
 _SNIFF_BYTES = 2048
 
 
@@ -68,26 +66,17 @@ def detect_kind(document: FetchedDocument) -> str | None:
 
 
 def _has_item_jsonld(body: bytes) -> bool:
+    from newsdesk.parse.jsonld import flatten_jsonld, item_kind, load_jsonld
+
     for match in _JSONLD_SCRIPT.finditer(body):
         try:
-            data = json.loads(match.group(1))
+            data = load_jsonld(match.group(1).decode("utf-8", errors="replace"))
         except ValueError:
             continue
-        if any(_ITEM_TYPES.search(kind) for kind in _types_in(data)):
+        objects, _ = flatten_jsonld(data)
+        if any(item_kind(obj) is not None for obj in objects):
             return True
     return False
-
-
-def _types_in(data: object) -> list[str]:
-    """Every ``@type`` in a JSON-LD value, through lists and ``@graph``."""
-    if isinstance(data, list):
-        return [kind for entry in data for kind in _types_in(entry)]
-    if not isinstance(data, dict):
-        return []
-    declared = data.get("@type")
-    kinds = [declared] if isinstance(declared, str) else [
-        k for k in declared or [] if isinstance(k, str)]
-    return kinds + _types_in(data.get("@graph"))
 
 
 def check_source(fetcher: Fetcher, partner: Partner, source: AnySource) -> SourceCheck:
@@ -96,7 +85,7 @@ def check_source(fetcher: Fetcher, partner: Partner, source: AnySource) -> Sourc
     from newsdesk.ingest import read_document
 
     check = SourceCheck(partner_id=partner.id, source_id=source_key(partner, source),
-                        url=source.url, kind=source.kind, enabled=source.enabled)
+                        url=redact_url(source.url), kind=source.kind, enabled=source.enabled)
     try:
         document = fetcher.fetch(source.url)
     except RobotsDisallowedError as exc:  # says why: a Disallow rule, or robots.txt unreadable

@@ -5,6 +5,8 @@ file: the bytes must be UTF-8 (else the byte offset), the YAML must parse (else 
 problem, not PyYAML's multi-line ``"<unicode string>"`` report), and a key repeated in one
 mapping is refused with its line (PyYAML silently keeps the second, so a partner pasted
 twice or an edited ``timezone:`` added below the old one would be taken without notice).
+:func:`read_yaml_located` also says on which line each value stands, so that a file that
+is valid YAML but not a valid registry is reported by line as well.
 """
 
 from __future__ import annotations
@@ -38,6 +40,49 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> Any:
     text = _read_text(path, error, what)
     with _one_line_errors(path, error):
         return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+#: Where a value stands in a YAML file: its path of keys and list indices -> its line (1-based).
+Lines = dict[tuple[str | int, ...], int]
+
+
+def read_yaml_located(path: Path, error: type[Exception], what: str) -> tuple[Any, Lines]:
+    """:func:`read_yaml`, and the line of every mapping key and list entry in the file
+    (``("partners", 0, "sources", 1, "kind") -> 14``)."""
+    text = _read_text(path, error, what)
+    with _one_line_errors(path, error):
+        loader = _UniqueKeyLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None, {}
+            return loader.construct_document(node), _lines(node)
+        finally:
+            loader.dispose()
+
+
+def _lines(root: yaml.Node) -> Lines:
+    """Walk the node tree once (iteratively; an alias met twice is walked once)."""
+    lines: Lines = {}
+    seen: set[int] = set()
+    stack: list[tuple[tuple[str | int, ...], yaml.Node]] = [((), root)]
+    while stack:
+        where, node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    child = (*where, str(key_node.value))
+                    lines.setdefault(child, key_node.start_mark.line + 1)
+                    stack.append((child, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*where, index)
+                lines.setdefault(child, item.start_mark.line + 1)
+                stack.append((child, item))
+    return lines
 
 
 def read_yaml_rows(path: Path, error: type[Exception], what: str) -> list[tuple[int, Any]]:

@@ -30,6 +30,29 @@ def test_db_migrate_then_empty_items(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_the_ordinary_postgresql_url_works(fresh_pg_url: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`postgresql://user@host:port/db`, no +driver: SQLAlchemy 2.1 picks psycopg 3 for it
+    (once a ModuleNotFoundError traceback: newsdesk required psycopg2)."""
+    assert fresh_pg_url.startswith("postgresql://postgres@127.0.0.1:5432/")
+    assert main(["db", "migrate", "--db", fresh_pg_url]) == 0
+    assert main(["items", "--json", "--db", fresh_pg_url]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("url", ["mysql://editor:s3cret@127.0.0.1/newsdesk",
+                                 "oracle://127.0.0.1/newsdesk", "nosuchdb://127.0.0.1/x"])
+def test_an_unsupported_database_is_one_line_naming_the_supported_ones(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["items", "--db", url]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("newsdesk: staging database URL ")
+    assert err[0].endswith("newsdesk supports SQLite (sqlite:///PATH) and PostgreSQL "
+                           "(postgresql://USER@HOST:PORT/DATABASE, driver psycopg 3)")
+    assert "s3cret" not in err[0]
+
+
 def test_ingest_prints_a_table_exits_0_with_failed_sources(
     registry_file: Path, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -68,7 +91,7 @@ def test_ingest_invalid_registry_exits_2(tmp_path: Path, sqlite_url: str,
                    "    sources:\n      - kind: feed\n        url: not-a-url\n")
     assert main(["ingest", "--sources", str(bad), "--db", sqlite_url]) == 2
     err = capsys.readouterr().err
-    assert f"{bad}: partner 'eropa', sources[0].url" in err
+    assert f"{bad}: line 7: partner 'eropa', sources[0].url" in err
     assert "Traceback" not in err
 
 

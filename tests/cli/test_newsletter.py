@@ -88,3 +88,45 @@ def test_a_bad_quarter_is_a_usage_error(key: str, capsys: pytest.CaptureFixture[
     assert exited.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert f"--quarter: quarter '{key}'" in err[-1] and "Traceback" not in "".join(err)
+
+
+@pytest.mark.parametrize(("out", "why"), [
+    ("taken.txt", "exists and is not a directory"),
+    ("taken.txt/out", "is a file, not a directory"),
+    ("taken.txt/a/b", "is a file, not a directory"),
+])
+def test_render_out_that_cannot_be_a_directory_is_one_line(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], out: str, why: str
+) -> None:
+    """Once FileExistsError / FileNotFoundError tracebacks; now exit 2 with one line, found
+    before the revision is read, and nothing is created."""
+    from newsdesk.cli import main
+
+    (tmp_path / "taken.txt").write_text("not a directory")
+    target = tmp_path / out
+    assert main(["newsletter", "render", "1", "--out", str(target), "--db", sqlite_url]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"newsdesk: --out {target}: ")
+    assert err[0].endswith(why)
+    assert (tmp_path / "taken.txt").read_text() == "not a directory"
+
+
+def test_render_out_the_system_refuses_is_one_line(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A directory the kernel will not create (under /proc, refused even to root): the
+    write fails mid-render, and that is one line naming the path too."""
+    from newsdesk.cli import main
+
+    items, clusters = seed_items()
+    insert(sqlite_url, items, clusters)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(REGISTRY)
+    assert main(["newsletter", "build", "--quarter", "2020Q4", "--db", sqlite_url,
+                 "--sources", str(sources), "--by", "cli-test"]) == 0
+    revision = capsys.readouterr().out.strip().splitlines()[-1]
+    status = main(["newsletter", "render", revision, "--out", "/proc/self/newsdesk-out",
+                   "--db", sqlite_url, "--preview"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status in (1, 2) and len(err) == 1
+    assert err[0].startswith("newsdesk: --out /proc/self/newsdesk-out: ")

@@ -1,4 +1,4 @@
-"""`newsdesk sources check FILE` against the ingestion test site."""
+"""`newsdesk sources check --sources FILE` against the ingestion test site."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_check_registry_reports_every_source(registry_file: Path,
 def test_sources_check_prints_a_table_and_exits_0(
     registry_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["sources", "check", str(registry_file)]) == 0
+    assert main(["sources", "check", "--sources", str(registry_file)]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0].split() == ["partner", "source", "http", "robots", "kind", "feed", "items",
@@ -50,7 +50,7 @@ def test_sources_check_invalid_registry_exits_2(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("partners: [")
-    assert main(["sources", "check", str(bad)]) == 2
+    assert main(["sources", "check", "--sources", str(bad)]) == 2
     assert "not valid YAML" in capsys.readouterr().err
 
 
@@ -65,6 +65,15 @@ def test_sources_check_invalid_registry_exits_2(tmp_path: Path,
     ("text/html", b'<html><script type="application/ld+json">{"@graph": [{"@type": '
                   b'"EducationEvent"}]}</script></html>', "jsonld"),
     ("application/ld+json", b'{"@type": "Event"}', "jsonld"),
+    ("text/html", b'<html><script type="application/ld+json">{"@type": "LiveBlogPosting"}'
+                  b"</script></html>", "jsonld"),
+    ("text/html", b'<html><script type="application/ld+json">{"@type": "SaleEvent"}'
+                  b"</script></html>", "html"),
+    # Hostile nesting (json's decoder and the type walk used to recurse): just html.
+    ("text/html", b'<html><script type="application/ld+json">' + b"[" * 100_000
+                  + b"]" * 100_000 + b"</script></html>", "html"),
+    ("text/html", b'<html><script type="application/ld+json">' + b'{"@graph": ' * 900
+                  + b'{"@type": "Event"}' + b"}" * 900 + b"</script></html>", "html"),
     ("application/octet-stream", b"\x00\x01", None),
 ])
 def test_detect_kind(content_type: str | None, body: bytes, kind: str | None) -> None:

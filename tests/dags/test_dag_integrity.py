@@ -28,7 +28,7 @@ PARSE_TIME_NEWSDESK = {"newsdesk", "newsdesk.assets", "newsdesk.errors", "newsde
                        "newsdesk.delivery_task", "newsdesk.alerts"}
 # Libraries of the pipeline stages; Airflow itself needs none of them.
 HEAVY = ("bs4", "feedparser", "icalendar", "dateparser", "rapidfuzz", "datasketch", "protego",
-         "nh3", "premailer", "css_inline", "alembic", "psycopg2", "lxml", "feedgen")
+         "nh3", "premailer", "css_inline", "alembic", "psycopg", "lxml", "feedgen")
 
 _LOAD = """
 import json, sys

@@ -353,3 +353,39 @@ def test_resolved_addresses_are_the_ones_connected_to(
     assert doc.body == site.feed
     assert resolved[0] == ("feeds.eropa.test", site.port)
     assert {hit.headers["host"] for hit in site.hits} == {f"feeds.eropa.test:{site.port}"}
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth_never_shown(
+    site: PartnerSite, make_fetcher: MakeFetcher
+) -> None:
+    """``http://user:password@host/`` authenticates to that origin (robots.txt, redirects
+    within it) while the returned URL and every message are without the credentials."""
+    secret_url = site.url("/redirect/1").replace("http://", "http://editor:s%3Acret@")
+    with make_fetcher() as fetcher:
+        doc = fetcher.fetch(secret_url)
+        with pytest.raises(HTTPStatusError) as err:
+            fetcher.fetch(site.url("/down").replace("http://", "http://editor:s%3Acret@"))
+    assert doc.url == site.url("/redirect/0")
+    assert str(err.value) == f"{site.url('/down')}: HTTP 503 after 3 attempts"
+    basic = "Basic ZWRpdG9yOnM6Y3JldA=="  # editor:s:cret, percent-decoded
+    assert [(hit.path, hit.headers.get("authorization")) for hit in site.hits] == [
+        ("/robots.txt", basic), ("/redirect/1", basic), ("/redirect/0", basic),
+        ("/down", basic), ("/down", basic), ("/down", basic)]
+
+
+def test_credentials_go_to_their_origin_only(
+    site: PartnerSite, loopback_settings: FetchSettings
+) -> None:
+    """A redirect elsewhere (another host name) gets no Authorization; credentials a
+    Location brings itself are dropped, neither sent nor shown."""
+    elsewhere = f"http://partner.test:{site.port}/feed.xml"
+    resolver = {"partner.test": ["127.0.0.1"]}.__getitem__
+    with Fetcher(loopback_settings, resolver=lambda host, _port: resolver(host)) as fetcher:
+        moved = fetcher.fetch(site.url(f"/redirect-to?{elsewhere}").replace(
+            "http://", "http://editor:secret@"))
+        planted = fetcher.fetch(site.url("/redirect-to?" + site.url("/feed.xml").replace(
+            "http://", "http://mallory:planted@")))
+    assert moved.url == elsewhere and planted.url == site.url("/feed.xml")
+    auth = {(hit.path, hit.headers.get("authorization")) for hit in site.hits}
+    assert ("/feed.xml", None) in auth
+    assert not any(value and "bWFsbG9yeT" in value for _, value in auth)  # mallory:...

@@ -170,3 +170,11 @@ def test_unusable_base_url_drops_relative_links_instead_of_failing(base: str) ->
     assert sanitize_html('<a href="/x">x</a>', base_url=base) == (
         '<a rel="noopener noreferrer">x</a>'
     )
+
+
+def test_links_resolved_against_a_credentialed_base_carry_no_credentials() -> None:
+    html = '<a href="/report.pdf">report</a> <a href="http://u:p@other.example/x">x</a>'
+    out = sanitize_html(html, base_url="http://user:secret@eropa.example/news/")
+    assert 'href="http://eropa.example/report.pdf"' in out
+    assert 'href="http://other.example/x"' in out
+    assert "secret" not in out and "u:p" not in out

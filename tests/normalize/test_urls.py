@@ -43,7 +43,7 @@ from newsdesk.normalize import (
         ("https://bücher.example/ä", "https://xn--bcher-kva.example/ä"),
         ("  https://eropa.example/n  ", "https://eropa.example/n"),
         ("https://[2001:DB8::1]:443/x", "https://[2001:db8::1]/x"),
-        ("https://user:pw@eropa.example/x", "https://user:pw@eropa.example/x"),
+        ("https://user:pw@eropa.example/x", "https://eropa.example/x"),  # never stored
     ],
 )
 def test_canonical_url(url: str, expected: str) -> None:

@@ -55,9 +55,10 @@ def test_good_events_are_kept_and_bad_ones_skipped(result: ParseResult) -> None:
 
 def test_warnings_name_each_skipped_event(result: ParseResult) -> None:
     warnings = "\n".join(result.warnings)
-    assert f"{URL}: VEVENT 4 (UID broken-date@nispa.org): malformed (DTSTART:" in warnings
-    assert f"{URL}: VEVENT 5 (UID broken-line@nispa.org): malformed (line:" in warnings
-    assert "'this line is not a property'" in warnings
+    assert (f"{URL}: VEVENT 4 (UID broken-date@nispa.org): malformed (DTSTART on line 58: "
+            in warnings)
+    assert (f"{URL}: VEVENT 5 (UID broken-line@nispa.org): malformed (line 65: 'this line is "
+            "not a property' is not a property (expected NAME:value)); skipped") in warnings
     assert f"{URL}: VEVENT 6 (UID no-start@nispa.org): no DTSTART; skipped" in warnings
     assert f"{URL}: VEVENT 11 (UID cancelled@nispa.org): cancelled (STATUS:CANCELLED)" in warnings
     # The RECURRENCE-ID override (VEVENT 2) belongs to its series: skipped without a word.
@@ -233,6 +234,34 @@ def test_not_a_calendar_is_a_parse_error() -> None:
         ParseError, match=r"^https://www.nispa.org/events/\?ical=1: not an iCalendar"
     ):
         parse_ics(SOURCE, _doc(body))
+
+
+@pytest.mark.parametrize(("lines", "why"), [
+    # icalendar: "not enough values to unpack (expected 2, got 1)"
+    ("X-WR-CALNAME;LANGUAGE:Events", "line 3: parameter LANGUAGE of X-WR-CALNAME has no value "
+                                     "(expected LANGUAGE=value)"),
+    ("X-WR-CALNAME:Events\r\n of the\r\n network\r\nBROKEN",  # folded lines count
+     "line 6: 'BROKEN' is not a property (expected NAME:value)"),
+    (":Events", "line 3: ':Events' has no property name (expected NAME:value)"),
+    ('X-WR-CALNAME;LANGUAGE="en:Events', "line 3: parameter LANGUAGE of X-WR-CALNAME opens a "
+                                         "quote that is never closed"),
+    ("END:VEVENT", "line 3: END:VEVENT where BEGIN:VCALENDAR of line 1 should end first"),
+    ("END:VCALENDAR", "line 4: END:VCALENDAR without a BEGIN:VCALENDAR before it"),
+])
+def test_unreadable_calendar_says_what_is_wrong_and_where(lines: str, why: str) -> None:
+    body = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{lines}\r\nEND:VCALENDAR\r\n".encode()
+    with pytest.raises(ParseError) as err:
+        parse_ics(SOURCE, _doc(body))
+    assert str(err.value) == f"{URL}: not a readable iCalendar document: {why}"
+
+
+def test_a_broken_parameter_in_an_event_is_named_with_its_line() -> None:
+    body = (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:p\r\nSUMMARY:Forum\r\n"
+            b"DTSTART;TZID:20240101T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    result = parse_ics(SOURCE, _doc(body))
+    assert result.warnings == [
+        f"{URL}: VEVENT 1 (UID p): malformed (line 5: parameter TZID of DTSTART has no value "
+        "(expected TZID=value)); skipped"]
 
 
 def test_truncated_calendar_is_a_parse_error() -> None:

@@ -176,3 +176,54 @@ def test_plain_text_description_is_escaped_and_source_language_is_the_default() 
     assert event.summary_html == "<p>Sesiones 1 &lt; 2 &amp; más</p>"
     assert event.location == "Bogotá, Colombia"
     assert event.language == "es"
+
+
+EVENT = ('{"@type": "Event", "name": "Regional forum", "startDate": "2024-05-02",'
+         ' "url": "/forum"}')
+
+
+@pytest.mark.parametrize(("block", "why"), [
+    ("[" * 100_000 + "]" * 100_000, "nests deeper than 32 levels; block skipped"),
+    ('{"@graph": ' * 900 + "{}" + "}" * 900, "nests deeper than 32 levels; the rest is ignored"),
+    ("[" + ",".join(["{}"] * 20_000) + "]", "holds more than 10000 objects; the rest is ignored"),
+])
+def test_hostile_nesting_is_a_parse_error_naming_the_page(block: str, why: str) -> None:
+    """Never a RecursionError (json's decoder and the flattening both used to recurse)."""
+    with pytest.raises(ParseError) as err:
+        parse_jsonld(SOURCE, _doc(_page(block)))
+    assert str(err.value).startswith(f"{URL}: no usable JSON-LD")
+    assert f"JSON-LD block 1 {why}" in str(err.value)
+
+
+def test_hostile_block_does_not_hide_a_good_one() -> None:
+    deep = '{"@graph": ' * 900 + "{}" + "}" * 900
+    result = parse_jsonld(SOURCE, _doc(_page(deep, EVENT)))
+    assert [item.title for item in result.items] == ["Regional forum"]
+    assert result.warnings == [f"{URL}: JSON-LD block 1 nests deeper than 32 levels; "
+                               "the rest is ignored"]
+
+
+def test_schema_org_subtypes_are_read_as_their_kind() -> None:
+    """Once refused with "no usable JSON-LD Event or Article"."""
+    blocks = [
+        '{"@type": "OpinionNewsArticle", "headline": "Why digital government needs trust",'
+        ' "datePublished": "2024-05-01"}',
+        '{"@type": "LiveBlogPosting", "headline": "Live: UN Public Service Forum"}',
+        '{"@type": "BlogPosting", "headline": "Notes from the CEPA session"}',
+        '{"@type": "https://schema.org/EducationEvent", "name": "Leadership course",'
+        ' "startDate": "2024-06-03"}',
+        '{"@type": ["schema:BusinessEvent"], "name": "Procurement fair",'
+        ' "startDate": "2024-07-01"}',
+        '{"@type": "Thesis", "name": "Public value in Latin America"}',
+        '{"@type": "SaleEvent", "name": "Book sale", "startDate": "2024-07-01"}',
+        '{"@type": "DiscussionForumPosting", "headline": "Anyone at the forum?"}',
+    ]
+    result = parse_jsonld(SOURCE, _doc(_page(*blocks)))
+    assert [(item.kind, item.title) for item in result.items] == [
+        ("news", "Why digital government needs trust"),
+        ("news", "Live: UN Public Service Forum"),
+        ("news", "Notes from the CEPA session"),
+        ("event", "Leadership course"),
+        ("event", "Procurement fair"),
+        ("publication", "Public value in Latin America"),
+    ]

@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "newsdesk.cli.monthly",
     "newsdesk.cli.subscribers",
     "newsdesk.cli.delivery",
+    "newsdesk.cli.public",
 )
 
 EXIT_OK = 0

@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from newsdesk.cli import add_command_group
 from newsdesk.cli.db_option import add_db_option, db_url
+from newsdesk.cli.sources_option import add_sources_option, sources_file
 from newsdesk.cli.table import format_table, shorten
-from newsdesk.config import Settings
 
 
 def register(subparsers: Any) -> None:
@@ -25,9 +24,7 @@ def register(subparsers: Any) -> None:
                     "one line per source; exits 0 even when some sources failed (they are "
                     "in the table and the fetch log).",
     )
-    ingest.add_argument("--sources", metavar="FILE", type=Path, default=None,
-                        help="source registry YAML (default: $NEWSDESK_SOURCES, else "
-                             "include/sources/demo.yaml)")
+    add_sources_option(ingest)
     add_db_option(ingest)
     ingest.set_defaults(handler=run_ingest)
 
@@ -51,7 +48,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from newsdesk.ingest import ingest_all
     from newsdesk.registry import load_registry
 
-    registry = load_registry(args.sources or Settings.from_env().sources_file)
+    registry = load_registry(sources_file(args))
     reports = ingest_all(registry, db_url(args))
     rows = [(r.partner_id, r.source_id, r.status, f"{r.items_new}/{r.items_updated}",
              shorten(r.error)) for r in reports]

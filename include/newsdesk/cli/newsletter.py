@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 from pathlib import Path
 from typing import Any
 
 from newsdesk.cli import add_command_group
 from newsdesk.cli.db_option import add_db_option, db_url
+from newsdesk.cli.sources_option import add_sources_option, sources_file
 from newsdesk.config import PROJECT_ROOT, Settings
+from newsdesk.errors import ConfigError, NewsdeskError
 
 
 def register(subparsers: Any) -> None:
@@ -28,8 +31,7 @@ def register(subparsers: Any) -> None:
     build.add_argument("--quarter", required=True, type=quarter_key,
                        help="the quarter, e.g. 2020Q4")
     add_db_option(build)
-    build.add_argument("--sources", type=Path, default=None,
-                       help="source registry (default: $NEWSDESK_SOURCES)")
+    add_sources_option(build)
     build.add_argument("--config", type=Path, default=PROJECT_ROOT / "include/newsletter.yaml",
                        help="newsletter settings (default: include/newsletter.yaml)")
     build.add_argument("--by", default=None, help="who builds it (default: the OS user)")
@@ -73,7 +75,7 @@ def build_command(args: argparse.Namespace) -> int:
 
     revision = build_edition(
         db_url(args), args.quarter,
-        load_registry(args.sources or Settings.from_env().sources_file),
+        load_registry(sources_file(args)),
         load_newsletter_config(args.config),
         created_by=args.by or getpass.getuser(), note=args.note)
     snapshot = revision.snapshot
@@ -87,8 +89,13 @@ def render_command(args: argparse.Namespace) -> int:
     """Render a revision (every check runs) and list the files written."""
     from newsdesk.render.render import render_revision
 
-    for path in render_revision(db_url(args), args.revision, args.out,
-                                Settings.from_env().templates_dir, preview=args.preview):
+    out = writable_directory(args.out, "--out")
+    try:
+        paths = render_revision(db_url(args), args.revision, out,
+                                Settings.from_env().templates_dir, preview=args.preview)
+    except OSError as exc:
+        raise NewsdeskError(f"--out {out}: cannot write {exc.filename}: {exc.strerror}") from exc
+    for path in paths:
         print(path)
     return 0
 
@@ -97,8 +104,35 @@ def publish_command(args: argparse.Namespace) -> int:
     """Render a revision and add it to the archive (idempotent)."""
     from newsdesk.publish.archive import publish_revision
 
-    entry = publish_revision(db_url(args), args.revision, args.archive,
-                             Settings.from_env().templates_dir)
+    archive = writable_directory(args.archive, "--archive")
+    try:
+        entry = publish_revision(db_url(args), args.revision, archive,
+                                 Settings.from_env().templates_dir)
+    except OSError as exc:
+        raise NewsdeskError(f"--archive {archive}: cannot write {exc.filename}: "
+                            f"{exc.strerror}") from exc
     print(f"published {entry.edition_key} revision {entry.revision_number} "
           f"to {args.archive / entry.edition_key / 'index.html'}")
     return 0
+
+
+def writable_directory(path: Path, option: str) -> Path:
+    """``path`` if it is a directory we may write, or one we may create; else a one-line
+    ConfigError naming the option (an existing file, a path under a file, no permission).
+
+    Checked before anything is rendered and without creating anything, so a refused
+    revision leaves no empty directory behind.
+    """
+    try:
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"{option} {path}: exists and is not a directory")
+        nearest = path
+        while not nearest.exists():  # ends at the root at the latest
+            nearest = nearest.parent
+    except OSError as exc:
+        raise ConfigError(f"{option} {path}: cannot be used: {exc.strerror}") from exc
+    if not nearest.is_dir():
+        raise ConfigError(f"{option} {path}: {nearest} is a file, not a directory")
+    if not os.access(nearest, os.W_OK | os.X_OK):
+        raise ConfigError(f"{option} {path}: {nearest} is not writable")
+    return path

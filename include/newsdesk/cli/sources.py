@@ -1,4 +1,5 @@
-"""``newsdesk sources check FILE``: is every source of a registry reachable and readable?
+"""``newsdesk sources check [--sources FILE]``: is every source of a registry reachable and
+readable?
 ``newsdesk sources health``: how has every source fared in the runs so far?
 
 Python equivalents: :func:`newsdesk.source_check.check_registry` and
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from newsdesk.cli import add_command_group
 from newsdesk.cli.db_option import add_db_option, db_url
+from newsdesk.cli.sources_option import add_sources_option, sources_file
 from newsdesk.cli.table import format_table, shorten
 
 
@@ -25,7 +26,7 @@ def register(subparsers: Any) -> None:
                     "what was found. Exits 0 whatever the sources answer; 2 when the "
                     "registry itself is invalid.",
     )
-    check.add_argument("file", metavar="FILE", type=Path, help="source registry YAML")
+    add_sources_option(check)
     check.set_defaults(handler=run_check)
     health = commands.add_parser(
         "health", help="every source's last outcome, failing sources first",
@@ -62,7 +63,7 @@ def run_check(args: argparse.Namespace) -> int:
     from newsdesk.registry import load_registry
     from newsdesk.source_check import check_registry
 
-    registry = load_registry(args.file)
+    registry = load_registry(sources_file(args))
     checks = check_registry(registry)
     rows = []
     for c in checks:

@@ -7,7 +7,8 @@ host sees at most one request per ``min_delay_s``; 429, 5xx and dropped connecti
 retried with backoff; the body is capped at ``max_bytes`` of decoded bytes while
 streaming; each exchange (connect, headers, body) ends within ``EXCHANGE_DEADLINE_FACTOR *
 timeout_s``; every failure is a :class:`~newsdesk.errors.FetchError` whose message names
-the URL.
+the URL. Credentials in a URL (``https://user:password@host/``) are sent as HTTP Basic
+authentication to that origin only, and never appear in a message or a returned URL.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from types import TracebackType
 
 import httpx
 
+from newsdesk.credentials import redact_url, url_credentials
 from newsdesk.errors import (
     BlockedAddressError,
     FetchError,
@@ -93,6 +95,7 @@ class Fetcher:
         self._robots: dict[tuple[str, str, int | None], RobotsRules] = {}
         self._robots_locks: dict[tuple[str, str, int | None], threading.Lock] = {}
         self._robots_guard = threading.Lock()
+        self._auth: dict[tuple[str, str, int | None], httpx.BasicAuth] = {}
         timeout = settings.timeout_s
         self._client = httpx.Client(
             transport=transport or PinnedTransport(self._pins),
@@ -127,6 +130,7 @@ class Fetcher:
         ``encoding`` is the Content-Type's charset, if any; ``body`` is the raw bytes.
         """
         started = time.monotonic()
+        url = self._admit(url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -165,7 +169,25 @@ class Fetcher:
         An unreadable robots.txt (5xx, 429, timeout, network error) answers False for the
         rest of this fetcher's life. Raises BlockedAddressError when the host is refused.
         """
+        url = self._admit(url)
         return self._robots_rules(url).allows(url, self._settings.user_agent)
+
+    def _admit(self, url: str) -> str:
+        """``url`` without credentials; any it carried are kept for its origin.
+
+        From here on only the redacted URL is text (messages, redirects, the document's
+        URL, and so every link resolved against it); the credentials travel as an
+        ``Authorization`` header to that scheme, host and port, never to another.
+        """
+        credentials = url_credentials(url)
+        clean = redact_url(url)
+        if credentials is not None:
+            try:
+                origin = origin_key(clean)
+            except httpx.InvalidURL:
+                return clean  # refused with its own message by _check_scheme
+            self._auth[origin] = httpx.BasicAuth(*credentials)
+        return clean
 
     def _follow(self, url: str, headers: dict[str, str], *, obey_robots: bool) -> _Answer:
         current = url
@@ -177,7 +199,8 @@ class Fetcher:
             location = answer.headers.get("Location")
             if answer.status_code not in _REDIRECTS or location is None:
                 return answer
-            current = str(httpx.URL(current).join(location))
+            # A Location that brings credentials of its own gets them dropped, not used.
+            current = redact_url(str(httpx.URL(current).join(location)))
         raise FetchError(
             f"{url}: more than {self._settings.max_redirects} redirects (last to {current})"
         )
@@ -276,7 +299,7 @@ class Fetcher:
         try:
             with exchange_deadline(deadline):
                 request = self._client.build_request("GET", url, headers=headers)
-                response = self._client.send(request, stream=True)
+                response = self._client.send(request, stream=True, auth=self._auth_for(url))
                 try:
                     if not 200 <= response.status_code < 300:
                         return _Answer(
@@ -290,6 +313,9 @@ class Fetcher:
             if time.monotonic() >= deadline:
                 raise _DeadlinePassed(budget) from exc
             raise
+
+    def _auth_for(self, url: str) -> httpx.BasicAuth | None:
+        return self._auth.get(origin_key(url)) if self._auth else None
 
     def _read_capped(self, url: str, response: httpx.Response) -> bytes:
         """The decoded body, abandoned as soon as it passes ``max_bytes``.

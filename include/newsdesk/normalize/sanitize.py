@@ -19,6 +19,8 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsdesk.credentials import redact_url
+
 #: Tags kept in a summary. Others are removed but their text is kept, except the
 #: ``_DROP_WITH_CONTENT`` ones, whose content goes too.
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -50,7 +52,8 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
 
     Relative links are resolved against ``base_url`` (an absolute http(s) URL) or, without
     one, removed; links with any scheme but http, https or mailto are removed (the link
-    text stays). Comments, scripts, styles, event handlers and unknown tags are gone.
+    text stays); credentials in a link or the base are dropped. Comments, scripts, styles,
+    event handlers and unknown tags are gone.
     """
     try:
         return _clean(html, _relative_policy(base_url))
@@ -69,7 +72,7 @@ def _relative_policy(base_url: str | None) -> _Relative:
     except ValueError:
         return "deny"
     if base.scheme in ("http", "https") and base.netloc:
-        return ("rewrite_with_base", base.geturl())
+        return ("rewrite_with_base", redact_url(base.geturl()))
     return "deny"
 
 
@@ -85,8 +88,14 @@ def _clean(html: str, url_relative: _Relative) -> str:
         url_relative=url_relative,
         link_rel=LINK_REL,
         strip_comments=True,
+        attribute_filter=_no_credentials,
     )
     return cleaned.strip()
+
+
+def _no_credentials(_tag: str, attribute: str, value: str) -> str:
+    """A link's ``user:password@`` never reaches the stored summary (nor a reader)."""
+    return redact_url(value) if attribute == "href" else value
 
 
 def html_to_text(html: str) -> str:

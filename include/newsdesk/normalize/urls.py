@@ -12,6 +12,7 @@ from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 import idna
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import ParseError
 
 #: Query parameters that only say how a reader arrived, never which page they asked for.
@@ -44,24 +45,22 @@ def canonical_url(url: str) -> str:
     """The canonical spelling of an absolute http(s) URL.
 
     Lower-cases scheme and host (internationalised hosts become punycode), drops the
-    default port, the fragment and tracking parameters (:data:`TRACKING_PARAMETERS`),
-    turns an empty path into ``/``. Everything else is kept byte for byte, in order.
+    default port, the fragment, credentials (``user:password@``, never stored) and
+    tracking parameters (:data:`TRACKING_PARAMETERS`), turns an empty path into ``/``.
+    Everything else is kept byte for byte, in order.
     Raises :class:`ParseError` for anything but an absolute http(s) URL.
     """
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise ParseError(f"not a valid URL: {url!r}: {exc}") from exc
+        raise ParseError(f"not a valid URL: {redact_url(url)!r}: {exc}") from exc
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise ParseError(f"not an absolute http(s) URL: {url!r}")
+        raise ParseError(f"not an absolute http(s) URL: {redact_url(url)!r}")
     netloc = _host(parts)
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
-    if parts.username is not None:
-        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
-        netloc = f"{userinfo}@{netloc}"
     return urlunsplit((scheme, netloc, parts.path or "/", _untracked(parts.query), ""))
 
 
@@ -69,9 +68,10 @@ def without_tracking(url: str) -> str:
     """``url`` with its tracking parameters removed and everything else kept as it was.
 
     The link newsdesk shows to readers: a partner's ``utm_*`` or ``fbclid`` never travels
-    on to subscribers, while the fragment and the spelling of the rest stay the partner's.
+    on to subscribers, nor does a password in it; the fragment and the spelling of the rest
+    stay the partner's.
     """
-    parts = urlsplit(url)
+    parts = urlsplit(redact_url(url))
     return urlunsplit(parts._replace(query=_untracked(parts.query)))
 
 

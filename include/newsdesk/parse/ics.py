@@ -4,7 +4,8 @@ Read with the ``icalendar`` library, which is lenient: a line it cannot parse is
 its component instead of failing the whole calendar. newsdesk skips such a VEVENT with a
 warning (its data cannot be trusted), as it skips one without a usable DTSTART or SUMMARY
 and a cancelled one; the rest of the calendar is kept. A document that is not an
-iCalendar at all is a :class:`ParseError`.
+iCalendar at all is a :class:`ParseError`. Both say what is wrong in words and on which
+line (:mod:`newsdesk.parse.ics_lines`), not in icalendar's.
 
 A recurring series stays one item: ``recurrence`` keeps the RRULE text, ``starts_at`` is
 the first occurrence and ``ends_at`` the end of the last one when the series ends within
@@ -23,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import icalendar
 
 from newsdesk.errors import ParseError
+from newsdesk.parse.ics_lines import ContentLine, document_problem, event_problem, vevent_lines
 from newsdesk.parse.recurrence import RecurrenceError, expand
 from newsdesk.records import FetchedDocument, ParsedItem, ParseResult
 from newsdesk.registry import IcsSource
@@ -50,10 +52,11 @@ class _BrokenEvent(Exception):
 
 def parse_ics(source: IcsSource, doc: FetchedDocument) -> ParseResult:
     """Read every VEVENT of the calendar; see the module docstring for what is skipped."""
-    calendars = _load_calendars(doc)
+    calendars, body = _load_calendars(doc)
     items: list[ParsedItem] = []
     warnings: list[str] = []
     position = 0
+    lines: list[list[ContentLine]] | None = None  # read only when an event is malformed
     for cal in calendars:
         for event in cal.walk("VEVENT"):
             position += 1
@@ -61,6 +64,14 @@ def parse_ics(source: IcsSource, doc: FetchedDocument) -> ParseResult:
                 continue
             uid = str(event.get("UID") or "").strip() or None
             where = f"{doc.url}: VEVENT {position}" + (f" (UID {uid})" if uid else "")
+            if event.errors:
+                if lines is None:
+                    lines = vevent_lines(body.decode("utf-8", errors="replace"))
+                own = lines[position - 1] if position <= len(lines) else []
+                problems = "; ".join(event_problem(own, name, message)
+                                     for name, message in event.errors)
+                warnings.append(f"{where}: malformed ({problems}); skipped")
+                continue
             try:
                 items.append(_event_item(source, doc, event, uid, warnings, where))
             except _BrokenEvent as exc:
@@ -68,7 +79,8 @@ def parse_ics(source: IcsSource, doc: FetchedDocument) -> ParseResult:
     return ParseResult(items=items, warnings=warnings)
 
 
-def _load_calendars(doc: FetchedDocument) -> list[icalendar.Calendar]:
+def _load_calendars(doc: FetchedDocument) -> tuple[list[icalendar.Calendar], bytes]:
+    """The document's VCALENDARs, and the UTF-8 bytes they were read from."""
     body = doc.body
     if doc.encoding and doc.encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
         try:
@@ -80,13 +92,15 @@ def _load_calendars(doc: FetchedDocument) -> list[icalendar.Calendar]:
     try:
         components = icalendar.Calendar.from_ical(body, multiple=True)
     except ValueError as exc:
-        raise ParseError(f"{doc.url}: not a readable iCalendar document: {exc}") from exc
+        why = document_problem(body.decode("utf-8", errors="replace"))
+        raise ParseError(f"{doc.url}: not a readable iCalendar document: "
+                         f"{why or f'icalendar cannot read it ({exc})'}") from exc
     calendars = [c for c in components if c.name == "VCALENDAR"]
     if not calendars:
         raise ParseError(
             f"{doc.url}: no complete VCALENDAR (BEGIN:VCALENDAR ... END:VCALENDAR); truncated?"
         )
-    return calendars
+    return calendars, body
 
 
 def _event_item(
@@ -97,9 +111,6 @@ def _event_item(
     warnings: list[str],
     where: str,
 ) -> ParsedItem:
-    if event.errors:
-        problems = "; ".join(f"{name or 'line'}: {message}" for name, message in event.errors)
-        raise _BrokenEvent(f"malformed ({problems})")
     if str(event.get("STATUS") or "").upper() == "CANCELLED":
         raise _BrokenEvent("cancelled (STATUS:CANCELLED)")
     title = _text(event.get("SUMMARY"))

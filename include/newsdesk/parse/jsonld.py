@@ -3,10 +3,13 @@
 Event plug-ins (The Events Calendar, Drupal's schema_metatag) and news sites describe their
 items in ``<script type="application/ld+json">`` blocks, which is sturdier than scraping the
 visible markup. Every block is read; a block may be one object, a list, or an ``@graph``
-(and an ``ItemList`` of ``ListItem``s is opened too). Any type ending in ``Event`` is an
-event; ``NewsArticle``, ``Article``, ``BlogPosting`` are news; ``Report`` and
-``ScholarlyArticle`` are publications. A block that is not JSON is a warning; a page with
-no usable item at all is a :class:`ParseError`.
+(and an ``ItemList`` of ``ListItem``s is opened too). The item kind of a ``@type`` follows
+the schema.org hierarchy pinned in :mod:`newsdesk.parse.schema_types`: ``Event`` and its
+subtypes (``EducationEvent``, ``BusinessEvent``, ...) are events; ``Article``,
+``NewsArticle`` and its subtypes (``OpinionNewsArticle``, ...), ``BlogPosting`` and
+``LiveBlogPosting`` are news; ``Report``, ``ScholarlyArticle``, ``Book`` and ``Thesis``
+are publications. A block that is not JSON is a warning; a page with no usable item at
+all is a :class:`ParseError`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -23,21 +25,28 @@ from bs4 import BeautifulSoup
 
 from newsdesk.errors import ParseError
 from newsdesk.parse.dates import as_datetime, parse_date_text
+from newsdesk.parse.schema_types import kind_of_type
 from newsdesk.records import FetchedDocument, ItemKind, ParsedItem, ParseResult
 from newsdesk.registry import JsonldSource
 
-_NEWS_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"})
-_PUBLICATION_TYPES = frozenset({"Report", "ScholarlyArticle"})
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 #: Longest excerpt taken from ``articleBody`` when an article has no ``description``.
 _EXCERPT_CHARS = 400
+
+
+#: How deeply lists, ``@graph`` and ``itemListElement`` may nest; real pages use three or
+#: four levels, and a hostile one 100,000 (which must not cost a RecursionError).
+MAX_NESTING = 32
+#: At most this many JSON objects are read from one block.
+MAX_OBJECTS = 10_000
 
 
 def jsonld_objects(
     soup: BeautifulSoup, url: str
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """Every JSON object of the page's JSON-LD blocks, flattened, with its block number
-    (from 1, in page order), and a warning for each block that is not JSON."""
+    (from 1, in page order), and a warning for each block that is not JSON or that nests
+    or counts past :data:`MAX_NESTING` / :data:`MAX_OBJECTS` (read up to that point)."""
     objects: list[tuple[int, dict[str, Any]]] = []
     warnings: list[str] = []
     scripts = soup.find_all("script", attrs={"type": re.compile(r"^\s*application/ld\+json")})
@@ -45,28 +54,66 @@ def jsonld_objects(
         text = script.string or script.get_text()
         text = text.strip().removeprefix("<![CDATA[").removesuffix("]]>").strip()
         try:
-            data = json.loads(text, strict=False)
-        except json.JSONDecodeError as exc:
-            warnings.append(
-                f"{url}: JSON-LD block {number} is not valid JSON ({exc.msg} at line "
-                f"{exc.lineno} column {exc.colno}); block skipped"
-            )
+            data = load_jsonld(text)
+        except ValueError as exc:
+            warnings.append(f"{url}: JSON-LD block {number} {exc}; block skipped")
             continue
-        objects.extend((number, obj) for obj in _flatten(data))
+        found, stopped = flatten_jsonld(data)
+        if stopped:
+            warnings.append(f"{url}: JSON-LD block {number} {stopped}; the rest is ignored")
+        objects.extend((number, obj) for obj in found)
     return objects, warnings
 
 
-def _flatten(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for entry in data:
-            yield from _flatten(entry)
-    elif isinstance(data, dict):
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
-        if "itemListElement" in data:
-            for entry in _as_list(data["itemListElement"]):
-                yield from _flatten(entry.get("item", entry) if isinstance(entry, dict) else entry)
-        yield data
+def load_jsonld(text: str) -> Any:
+    """One JSON-LD block's JSON; ``ValueError`` saying why it cannot be read.
+
+    Python's decoder recurses once per nesting level, so a block nested thousands deep
+    raises RecursionError there: it is reported like any other unreadable block.
+    """
+    try:
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise ValueError(f"nests deeper than {MAX_NESTING} levels") from None
+
+
+def flatten_jsonld(data: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """The objects of one block: the contents of lists, ``@graph`` and ``itemListElement``
+    (a ``ListItem``'s ``item``) before the object holding them, in document order.
+
+    Iterative and bounded: returns what was found within :data:`MAX_NESTING` levels and
+    :data:`MAX_OBJECTS` objects, and why it stopped early (``None`` when it did not).
+    """
+    found: list[dict[str, Any]] = []
+    stopped: str | None = None
+    # ("visit", value, depth) expands a value; ("emit", obj, depth) yields a finished object.
+    stack: list[tuple[str, Any, int]] = [("visit", data, 0)]
+    while stack:
+        action, value, depth = stack.pop()
+        if action == "emit":
+            found.append(value)
+            if len(found) >= MAX_OBJECTS:
+                return found, stopped or f"holds more than {MAX_OBJECTS} objects"
+            continue
+        if depth > MAX_NESTING:
+            stopped = f"nests deeper than {MAX_NESTING} levels"
+            continue
+        if isinstance(value, list):
+            stack.extend(("visit", entry, depth + 1) for entry in reversed(value))
+        elif isinstance(value, dict):
+            children: list[Any] = []
+            if "@graph" in value:
+                children.append(value["@graph"])
+            if "itemListElement" in value:
+                children.extend(entry.get("item", entry) if isinstance(entry, dict) else entry
+                                for entry in _as_list(value["itemListElement"]))
+            stack.append(("emit", value, depth))
+            stack.extend(("visit", child, depth + 1) for child in reversed(children))
+    return found, stopped
 
 
 def parse_jsonld(source: JsonldSource, doc: FetchedDocument) -> ParseResult:
@@ -75,10 +122,10 @@ def parse_jsonld(source: JsonldSource, doc: FetchedDocument) -> ParseResult:
     objects, warnings = jsonld_objects(soup, doc.url)
     items: list[ParsedItem] = []
     for block, obj in objects:
-        kind = _kind_of(obj)
+        kind = item_kind(obj)
         if kind is None:
             continue
-        where = f"{doc.url}: JSON-LD block {block}, {'/'.join(_types(obj))}"
+        where = f"{doc.url}: JSON-LD block {block}, {'/'.join(schema_types(obj))}"
         title = _text(obj.get("headline") or obj.get("name"))
         if not title:
             warnings.append(f"{where}: no name or headline; item skipped")
@@ -96,20 +143,19 @@ def parse_jsonld(source: JsonldSource, doc: FetchedDocument) -> ParseResult:
     return ParseResult(items=items, warnings=warnings)
 
 
-def _types(obj: dict[str, Any]) -> list[str]:
+def schema_types(obj: dict[str, Any]) -> list[str]:
     """``@type`` as short names: ``"schema:Event"`` and ``"https://schema.org/Event"`` -> Event."""
     return [re.split(r"[/:#]", t)[-1] for t in _as_list(obj.get("@type")) if isinstance(t, str)]
 
 
-def _kind_of(obj: dict[str, Any]) -> ItemKind | None:
-    types = _types(obj)
-    if any(t.endswith("Event") for t in types):
-        return "event"
-    if any(t in _NEWS_TYPES for t in types):
-        return "news"
-    if any(t in _PUBLICATION_TYPES for t in types):
-        return "publication"
-    return None
+def item_kind(obj: dict[str, Any]) -> ItemKind | None:
+    """The item kind of a JSON-LD object's types (None: no newsletter item).
+
+    An object declaring several types (``["CreativeWork", "EducationEvent"]``) is an event
+    if any type is one, else news, else a publication, whatever their order.
+    """
+    kinds = {kind_of_type(name) for name in schema_types(obj)}
+    return next((k for k in ("event", "news", "publication") if k in kinds), None)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -250,7 +296,7 @@ def _location(value: Any) -> tuple[str | None, bool]:
         if isinstance(entry, str):
             place = place or _text(entry) or None
         elif isinstance(entry, dict):
-            if "VirtualLocation" in _types(entry):
+            if "VirtualLocation" in schema_types(entry):
                 virtual = True
             else:
                 place = place or _place(entry)

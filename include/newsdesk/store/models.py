@@ -389,3 +389,20 @@ class DeliveryPauseRow(Base):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), primary_key=True)
     reason: Mapped[str] = mapped_column(Text)
     paused_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RateLimitRow(Base):
+    """How many requests one key made in one hour, for the public app's rate limit.
+
+    ``key`` is ``kind:digest`` (an HMAC of the address or the client IP, never the value
+    itself: the table must not become a list of who tried to subscribe). One row per key
+    and hour, counted up by one conditional statement, so two requests at once cannot both
+    read a count under the limit; rows of past hours are deleted as new ones arrive.
+    """
+
+    __tablename__ = "public_rate_limits"
+    __table_args__ = (Index("ix_public_rate_limits_window", "window_start"),)
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)

@@ -17,6 +17,7 @@ from sqlalchemy import Table, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from newsdesk.credentials import redact_url
 from newsdesk.errors import StoreError
 from newsdesk.records import SourceReport
 from newsdesk.registry import AnySource, Partner, Registry, source_key
@@ -42,14 +43,16 @@ def upsert_source(session: Session, partner: Partner, source: AnySource) -> str:
     """Insert or refresh the row of one registry source; returns its id.
 
     When a source's URL changed under the same id, its validators are dropped: an ETag
-    from the old URL must not be sent to the new one.
+    from the old URL must not be sent to the new one. The URL is stored without its
+    credentials (:func:`~newsdesk.credentials.redact_url`).
     """
     source_id = source_key(partner, source)
     dialect = session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
         raise StoreError(f"staging database dialect {dialect!r} is not supported")
     session.execute(_source_upsert(dialect), {
-        "id": source_id, "partner_id": partner.id, "kind": source.kind, "url": source.url,
+        "id": source_id, "partner_id": partner.id, "kind": source.kind,
+        "url": redact_url(source.url),
         "consecutive_failures": 0,
     })
     return source_id
@@ -87,7 +90,7 @@ def validators(session: Session, source_id: str, url: str) -> tuple[str | None, 
     the source's row once, in the transaction that records the fetch.
     """
     row = session.get(SourceRow, source_id)
-    if row is None or row.url != url:
+    if row is None or row.url != redact_url(url):
         return None, None
     return row.etag, row.last_modified
 

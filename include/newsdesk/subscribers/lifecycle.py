@@ -159,6 +159,13 @@ def active_batch(session: Session, list_name: str, *, after_id: int, limit: int
         .order_by(SubscriberRow.id).limit(limit)).all()
 
 
+def by_subject(session: Session, subject: TokenSubject) -> SubscriberRow:
+    """The row a verified token speaks for; :class:`TokenError` if it names nobody (a row
+    deleted, or an id reused for another address). Pages check this before offering a
+    button, so a dead link is refused at once, not after a click."""
+    return _by_subject(session, subject)
+
+
 def _by_subject(session: Session, subject: TokenSubject) -> SubscriberRow:
     row = session.get(SubscriberRow, subject.subscriber_id)
     if row is None or row.list_name != subject.list_name or row.email_key != subject.email_key:
