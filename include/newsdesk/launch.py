@@ -1,7 +1,8 @@
 """``make run`` and ``make demo``: newsdesk on real Airflow against the fixture partner sites.
 
 ``python -m newsdesk.launch run`` starts the fixture sites, a local SMTP sink (every message
-kept as an ``.eml`` with an ``index.html``) and ``airflow standalone`` (UI and all) with a
+kept as an ``.eml`` with an ``index.html``), the public subscription pages and ``airflow
+standalone`` (UI and all) with a
 home under the state directory, logs in through the REST API, triggers ``partner_ingest``,
 prints what it ingested, then triggers ``quarterly_newsletter`` for 2020Q4 with a fixture
 subscriber list: the editors' "[TEST]" copy arrives in the sink, the draft waits for review
@@ -25,7 +26,8 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
@@ -73,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def fixture_env(state_dir: Path, sites_url: str, smtp_port: int | None = None
-                ) -> NewsdeskEnv:
+def fixture_env(state_dir: Path, sites_url: str, smtp_port: int | None = None,
+                public_url: str | None = None) -> NewsdeskEnv:
     """The embedded setup on the fixture sites: SQLite, a registry for ``sites_url``, and
-    (with ``smtp_port``) the local sink as ``smtp_default`` and a secret kept in the state
-    directory, so links in earlier messages stay valid across runs."""
+    (with ``smtp_port``) the local sink as ``smtp_default``, the public pages' address and
+    a secret kept in the state directory, so links in earlier messages stay valid."""
     from newsdesk.fixtures import write_demo_registry
 
     relay = (f"smtp://127.0.0.1:{smtp_port}?disable_ssl=true&disable_tls=true"
@@ -87,7 +89,7 @@ def fixture_env(state_dir: Path, sites_url: str, smtp_port: int | None = None
         db_url=f"sqlite:///{state_dir / 'newsdesk.sqlite'}",
         sources_file=write_demo_registry(sites_url, state_dir / "demo-sources.yaml"),
         secret=_local_secret(state_dir) if smtp_port else None,
-        public_url=Settings.from_env().public_url if smtp_port else None,
+        public_url=public_url if smtp_port else None,
         smtp_uri=relay,
     )
 
@@ -114,45 +116,64 @@ def load_fixture_subscribers(db_url: str) -> None:
         import_csv(session, FIXTURES_DIR / "editors.csv", "editors")
 
 
+def public_pages(newsdesk: NewsdeskEnv, port: int) -> AbstractContextManager[str]:
+    """The public subscription pages (newsdesk.public) in a thread, mailing via the sink."""
+    from newsdesk.delivery.transport import SmtpSettings, SmtpTransport
+    from newsdesk.public import create_app
+    from newsdesk.public.server import serving
+
+    if not newsdesk.smtp_uri:
+        raise NewsdeskError("the public pages need the mail sink")
+    smtp = SmtpSettings.from_uri(newsdesk.smtp_uri)
+    settings = replace(Settings.from_env(), state_dir=newsdesk.state_dir,
+                       db_url=newsdesk.db_url, secret=newsdesk.secret,
+                       public_url=newsdesk.public_url or f"http://127.0.0.1:{port}")
+    return serving(create_app(settings, lambda: SmtpTransport(smtp)), port=port)
+
+
 def run(state_dir: Path) -> None:
     """Airflow with its UI on the fixture sites, until Ctrl-C (``make run``)."""
     from newsdesk.delivery.sink import start_sink
     from newsdesk.fixtures import FixtureServer
 
     mail_dir = state_dir / "mail"
-    sink = start_sink(mail_dir, port=pick_port(2525))
-    try:
-        with FixtureServer(port=pick_port(8765)) as sites:
-            newsdesk = fixture_env(state_dir, sites.base_url, smtp_port=sink.port)
-            load_fixture_subscribers(newsdesk.db_url)
-            airflow_home = state_dir / "airflow"
-            env = airflow_environment(airflow_home, newsdesk, api_port=pick_port(8080))
-            api_url = env["AIRFLOW__API__BASE_URL"]
-            print(f"Fixture partner sites: {sites.base_url}/", flush=True)
-            print(f"Mail sink (SMTP 127.0.0.1:{sink.port}): open {mail_dir / 'index.html'}",
-                  flush=True)
-            print(f"Starting airflow standalone (AIRFLOW_HOME={airflow_home}); "
-                  f"its output goes to {airflow_home / 'standalone.log'}", flush=True)
-            standalone = start_standalone(env, airflow_home / "standalone.log")
+    with ExitStack() as stack:
+        sink = start_sink(mail_dir, port=pick_port(2525))
+        stack.callback(sink.stop)
+        sites = stack.enter_context(FixtureServer(port=pick_port(8765)))
+        public_port = pick_port(8025)
+        newsdesk = fixture_env(state_dir, sites.base_url, smtp_port=sink.port,
+                               public_url=f"http://127.0.0.1:{public_port}")
+        load_fixture_subscribers(newsdesk.db_url)
+        public_url = stack.enter_context(public_pages(newsdesk, public_port))
+        airflow_home = state_dir / "airflow"
+        env = airflow_environment(airflow_home, newsdesk, api_port=pick_port(8080))
+        api_url = env["AIRFLOW__API__BASE_URL"]
+        print(f"Fixture partner sites: {sites.base_url}/", flush=True)
+        print(f"Mail sink (SMTP 127.0.0.1:{sink.port}): open {mail_dir / 'index.html'}",
+              flush=True)
+        print(f"Public pages: {public_url}/subscribe (confirmation emails go to the sink)",
+              flush=True)
+        print(f"Starting airflow standalone (AIRFLOW_HOME={airflow_home}); "
+              f"its output goes to {airflow_home / 'standalone.log'}", flush=True)
+        standalone = start_standalone(env, airflow_home / "standalone.log")
+        try:
+            wait_for_api(api_url, standalone, STARTUP_TIMEOUT_S)
+            user, password = admin_login(airflow_home)
+            print(f"\nAirflow UI: {api_url}/   login: {user} / {password}\n", flush=True)
+            api = AirflowAPI(api_url, user, password)
             try:
-                wait_for_api(api_url, standalone, STARTUP_TIMEOUT_S)
-                user, password = admin_login(airflow_home)
-                print(f"\nAirflow UI: {api_url}/   login: {user} / {password}\n", flush=True)
-                api = AirflowAPI(api_url, user, password)
-                try:
-                    _trigger_and_report(api, newsdesk)
-                    _newsletter(api, newsdesk, standalone, mail_dir)
-                finally:
-                    api.close()
-                raise NewsdeskError(f"airflow standalone exited with "
-                                    f"{standalone.process.returncode}; see "
-                                    f"{standalone.log_path}")
+                _trigger_and_report(api, newsdesk)
+                _newsletter(api, newsdesk, standalone, mail_dir)
             finally:
-                print("Stopping Airflow (every process of its session)...", flush=True)
-                standalone.stop()
-                print("Airflow stopped; no process left.", flush=True)
-    finally:
-        sink.stop()
+                api.close()
+            raise NewsdeskError(f"airflow standalone exited with "
+                                f"{standalone.process.returncode}; see "
+                                f"{standalone.log_path}")
+        finally:
+            print("Stopping Airflow (every process of its session)...", flush=True)
+            standalone.stop()
+            print("Airflow stopped; no process left.", flush=True)
 
 
 def _newsletter(api: AirflowAPI, newsdesk: NewsdeskEnv, standalone: Standalone,
