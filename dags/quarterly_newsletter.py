@@ -34,7 +34,7 @@ from airflow.sdk.bases.sensor import PokeReturnValue
 
 from newsdesk.alerts import DraftWaitingNotifier, failure_alert
 from newsdesk.delivery_task import SMTP_POOL
-from newsdesk.review_task import MAX_ROUNDS, OPTIONS, EditionReviewOperator
+from newsdesk.review_task import MAX_ROUNDS, OPTIONS, EditionReviewOperator, assigned_reviewers
 
 RESPONSE_TIME = timedelta(days=3)
 
@@ -123,7 +123,8 @@ def quarterly_newsletter() -> None:
             subject=f"{{{{ ti.xcom_pull(task_ids='present_{number}')['subject'] }}}}",
             body=f"{{{{ ti.xcom_pull(task_ids='present_{number}')['body'] }}}}",
             params={"reason": Param("", type="string")},
-            notifiers=[DraftWaitingNotifier(present_task=f"present_{number}")])
+            notifiers=[DraftWaitingNotifier(present_task=f"present_{number}")],
+            assigned_users=assigned_reviewers())
 
         @task.branch(task_id=f"settle_{number}")
         def settle(presented: dict[str, Any], answer: dict[str, Any] | None,

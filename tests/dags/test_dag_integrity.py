@@ -104,3 +104,22 @@ def test_no_heavy_imports_at_parse_time(dag_file: Path, airflow_env: dict[str, s
     assert set(ours) <= PARSE_TIME_NEWSDESK, f"{dag_file.name} imports at parse time: {ours}"
     heavy = [m for m in new_modules if m.split(".")[0] in HEAVY]
     assert heavy == [], f"{dag_file.name} imports at parse time: {heavy}"
+
+
+_REVIEWERS = """
+import json, sys
+from airflow.dag_processing.dagbag import DagBag
+dag = DagBag(dag_folder=sys.argv[1]).dags["quarterly_newsletter"]
+print(json.dumps({t.task_id: t.assigned_users for t in dag.tasks
+                  if t.task_id.startswith("review_")}))
+"""
+
+
+def test_only_the_configured_reviewers_may_answer(airflow_env: dict[str, str]) -> None:
+    dag_file = PROJECT_ROOT / "dags" / "quarterly_newsletter.py"
+    env = {**airflow_env, "NEWSDESK_REVIEWERS": "chief, deputy"}
+    assigned = _python(_REVIEWERS, dag_file, env)
+    chief_and_deputy = [{"id": "chief", "name": "chief"}, {"id": "deputy", "name": "deputy"}]
+    assert len(assigned) == 4 and all(users == chief_and_deputy for users in assigned.values())
+    anyone = _python(_REVIEWERS, dag_file, airflow_env)
+    assert len(anyone) == 4 and all(users is None for users in anyone.values())
