@@ -17,7 +17,6 @@ wait on a partner's server.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from collections.abc import Iterator
@@ -28,9 +27,9 @@ from typing import TYPE_CHECKING
 from newsdesk.credentials import redact_url
 from newsdesk.errors import FetchError, NewsdeskError, ParseError
 from newsdesk.fetch import Fetcher
-from newsdesk.parse import parse_document
+from newsdesk.parse import SourceParser
 from newsdesk.records import FetchedDocument, Item, ParsedItem, SourceReport
-from newsdesk.registry import AnySource, FeedSource, HtmlSource, Partner, Registry, source_key
+from newsdesk.registry import AnySource, Partner, Registry, source_key
 from newsdesk.store.database import migrate, require_migrated, session_scope
 from newsdesk.store.items import upsert_items
 from newsdesk.store.models import utcnow
@@ -47,8 +46,8 @@ class SourceFetch:
     """What the network phase brought back for one source.
 
     ``document`` is the source's own URL as fetched (``not_modified`` on a 304, in which
-    case nothing was parsed); ``feed_url`` is the feed read instead of the page when an
-    html source has ``discover_feed: true`` and advertises one.
+    case nothing was parsed); ``feed_url`` is the URL read instead when the parser asked
+    for it (an html source with ``discover_feed: true`` that advertises a feed).
     """
 
     document: FetchedDocument
@@ -73,11 +72,7 @@ def fetch_source(
 ) -> SourceFetch:
     """Fetch and parse one source; raises a :class:`NewsdeskError` when it fails as a whole.
 
-    A 304 answer returns at once, unparsed. An html source with ``discover_feed: true``
-    that advertises a feed is read through the first such feed instead of its selectors.
-    With ``follow: true`` (and ``follow_items``), each item's own page is fetched with
-    the same fetcher (same limits, robots and pacing) to fill its summary and date; an
-    item page that fails is a warning, not a failure of the source.
+    A 304 answer returns at once, unparsed. Otherwise see :func:`read_document`.
     """
     document = fetcher.fetch(source.url, etag=etag, last_modified=last_modified)
     if document.not_modified:
@@ -87,49 +82,44 @@ def fetch_source(
 
 def read_document(fetcher: Fetcher, source: AnySource, document: FetchedDocument, *,
                   follow_items: bool = True) -> SourceFetch:
-    """Parse a source's fetched document, following a discovered feed or item pages.
+    """Parse a source's fetched document, and do what its parser asks of a fetcher.
 
     The second half of :func:`fetch_source`, for callers that fetched the document
-    themselves (``newsdesk sources check`` looks at it before parsing).
+    themselves (``newsdesk sources check`` looks at it before parsing). The parser may
+    name another source to read instead (once: what that one's parser asks is not
+    followed), or want each item's own page (with ``follow_items``): fetched with the same
+    fetcher (same limits, robots and pacing); an item page that fails is a warning, not a
+    failure of the source.
     """
     result = SourceFetch(document=document, bytes_read=len(document.body))
-    parsed = parse_document(source, document)
+    parser = source.parser()
+    parsed = parser.parse(document)
     result.items, result.warnings = list(parsed.items), list(parsed.warnings)
-    if isinstance(source, HtmlSource) and source.discover_feed and parsed.feed_links:
-        feed = FeedSource(kind="feed", url=parsed.feed_links[0], item_kind=source.item_kind,
-                          language=source.language)
-        feed_doc = fetcher.fetch(feed.url)
-        result.bytes_read += len(feed_doc.body)
-        from_feed = parse_document(feed, feed_doc)
-        result.feed_url = feed.url
-        result.items, result.warnings = list(from_feed.items), list(from_feed.warnings)
-    elif isinstance(source, HtmlSource) and source.follow and follow_items:
-        result.items = [_follow_item_page(fetcher, source, item, result) for item in result.items]
+    instead = parser.read_instead(parsed)
+    if instead is not None:
+        other_doc = fetcher.fetch(instead.url)
+        result.bytes_read += len(other_doc.body)
+        other = instead.parser().parse(other_doc)
+        result.feed_url = instead.url
+        result.items, result.warnings = list(other.items), list(other.warnings)
+    elif follow_items and parser.follows_item_pages():
+        result.items = [_follow_item_page(fetcher, parser, item, result) for item in result.items]
     return result
 
 
-def _follow_item_page(fetcher: Fetcher, source: HtmlSource, item: ParsedItem,
+def _follow_item_page(fetcher: Fetcher, parser: SourceParser, item: ParsedItem,
                       result: SourceFetch) -> ParsedItem:
-    """The item with its own page's summary (preferred) and date (when the listing had none)."""
-    # Imported here: newsdesk.parse.html pulls in bs4 and lxml, which feed-only callers skip.
-    from newsdesk.parse.dates import as_datetime
-    from newsdesk.parse.html import parse_item_page
-
+    """The item completed from its own page by the parser; the listing's data on failure."""
     if not item.url:
         return item
     try:
         page_doc = fetcher.fetch(item.url)
-        page = parse_item_page(source, page_doc)
+        completed = parser.with_item_page(item, page_doc)
     except (FetchError, ParseError) as exc:
         result.warnings.append(f"item page {item.url}: {exc}; kept the listing's data")
         return item
     result.bytes_read += len(page_doc.body)
-    return dataclasses.replace(
-        item,
-        summary_html=page.summary_html or item.summary_html,
-        base_url=page_doc.url if page.summary_html else item.base_url,
-        published_at=item.published_at or as_datetime(page.published_at),
-    )
+    return completed
 
 
 def normalize_items(partner: Partner, source_id: str, parsed: list[ParsedItem],

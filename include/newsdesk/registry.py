@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -19,6 +19,9 @@ from newsdesk.credentials import redact_url
 from newsdesk.errors import RegistryError
 from newsdesk.records import ItemKind
 from newsdesk.yaml_file import Lines, read_yaml_located
+
+if TYPE_CHECKING:
+    from newsdesk.parse.parser import SourceParser
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,7 +41,10 @@ class FetchSettings(BaseModel):
     backoff_s: float = Field(1.0, ge=0)
 
 
-class _SourceBase(BaseModel):
+class SourceBase(BaseModel):
+    """What every source kind has. A kind is a subclass with a ``kind`` literal, its own
+    fields, and :meth:`parser` naming the module that reads it (imported only then)."""
+
     model_config = _STRICT
 
     url: str
@@ -53,10 +59,19 @@ class _SourceBase(BaseModel):
             raise ValueError("must be an absolute http:// or https:// URL")
         return value
 
+    def parser(self) -> SourceParser:
+        """The parser of this source's kind, bound to this source."""
+        raise NotImplementedError(f"source kind {type(self).__name__} names no parser")
 
-class FeedSource(_SourceBase):
+
+class FeedSource(SourceBase):
     kind: Literal["feed"]
     item_kind: ItemKind = "news"
+
+    def parser(self) -> SourceParser:
+        from newsdesk.parse.feed import FeedParser
+
+        return FeedParser(self)
 
 
 class HtmlSelectors(BaseModel):
@@ -73,7 +88,7 @@ class HtmlSelectors(BaseModel):
     end: str | None = None
 
 
-class HtmlSource(_SourceBase):
+class HtmlSource(SourceBase):
     kind: Literal["html"]
     item_kind: ItemKind = "news"
     selectors: HtmlSelectors | None = None
@@ -82,6 +97,11 @@ class HtmlSource(_SourceBase):
     follow: bool = False
     discover_feed: bool = False
 
+    def parser(self) -> SourceParser:
+        from newsdesk.parse.html import HtmlParser
+
+        return HtmlParser(self)
+
     @model_validator(mode="after")
     def _selectors_or_discovery(self) -> HtmlSource:
         if self.selectors is None and not self.discover_feed:
@@ -89,15 +109,27 @@ class HtmlSource(_SourceBase):
         return self
 
 
-class IcsSource(_SourceBase):
+class IcsSource(SourceBase):
     kind: Literal["ics"]
 
+    def parser(self) -> SourceParser:
+        from newsdesk.parse.ics import IcsParser
 
-class JsonldSource(_SourceBase):
+        return IcsParser(self)
+
+
+class JsonldSource(SourceBase):
     kind: Literal["jsonld"]
 
+    def parser(self) -> SourceParser:
+        from newsdesk.parse.jsonld import JsonldParser
 
-Source = Annotated[FeedSource | HtmlSource | IcsSource | JsonldSource, Field(discriminator="kind")]
+        return JsonldParser(self)
+
+
+#: Every source kind: adding one is its class above and its name here.
+AnySource = FeedSource | HtmlSource | IcsSource | JsonldSource
+Source = Annotated[AnySource, Field(discriminator="kind")]
 
 
 class Partner(BaseModel):
@@ -152,23 +184,16 @@ class Registry(BaseModel):
                 return partner
         raise RegistryError(f"no partner {partner_id!r} in the registry")
 
-    def enabled_sources(
-        self,
-    ) -> list[tuple[Partner, FeedSource | HtmlSource | IcsSource | JsonldSource]]:
+    def enabled_sources(self) -> list[tuple[Partner, AnySource]]:
         """Every enabled source with its partner, in registry order."""
         return [(p, s) for p in self.partners for s in p.sources if s.enabled]
 
-    def source(
-        self, source_id: str
-    ) -> tuple[Partner, FeedSource | HtmlSource | IcsSource | JsonldSource]:
+    def source(self, source_id: str) -> tuple[Partner, AnySource]:
         for partner in self.partners:
             for source in partner.sources:
                 if source_key(partner, source) == source_id:
                     return partner, source
         raise RegistryError(f"no source {source_id!r} in the registry")
-
-
-AnySource = FeedSource | HtmlSource | IcsSource | JsonldSource
 
 
 def source_key(partner: Partner, source: AnySource) -> str:

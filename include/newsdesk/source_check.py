@@ -112,12 +112,8 @@ def _robots_allowed(fetcher: Fetcher, url: str) -> bool | None:
 
 
 def _first_feed(source: AnySource, document: FetchedDocument) -> str | None:
-    """The first feed an html page advertises (shown even when not configured to use it)."""
-    if source.kind != "html":
-        return None
-    from newsdesk.parse.html import discover_feeds
-
-    feeds = discover_feeds(document)
+    """The first feed the document advertises (shown even when not configured to use it)."""
+    feeds = source.parser().advertised_feeds(document)
     return feeds[0] if feeds else None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -20,12 +21,23 @@ import feedparser
 from newsdesk.errors import ParseError
 from newsdesk.normalize.sanitize import html_to_text
 from newsdesk.parse.dates import parse_iso
+from newsdesk.parse.parser import SourceParser
 from newsdesk.records import FetchedDocument, ParsedItem, ParseResult
 from newsdesk.registry import FeedSource
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _XML_DEFAULT = "application/xml"
+
+
+@dataclass(frozen=True)
+class FeedParser(SourceParser):
+    """``kind: feed``: RSS 0.9x/1.0/2.0 and Atom through feedparser."""
+
+    source: FeedSource
+
+    def parse(self, document: FetchedDocument) -> ParseResult:
+        return parse_feed(self.source, document)
 
 
 def parse_feed(source: FeedSource, doc: FetchedDocument) -> ParseResult:

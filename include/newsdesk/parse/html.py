@@ -10,6 +10,7 @@ or with an unreadable date costs that item or that date only, with a warning.
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from soupsieve import SelectorSyntaxError
 from newsdesk.errors import ParseError
 from newsdesk.parse.dates import as_datetime, parse_date_text, parse_iso
 from newsdesk.parse.jsonld import jsonld_objects
+from newsdesk.parse.parser import SourceParser
 from newsdesk.records import FetchedDocument, ParsedItem, ParseResult
-from newsdesk.registry import HtmlSelectors, HtmlSource
+from newsdesk.registry import AnySource, FeedSource, HtmlSelectors, HtmlSource
 
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
 _ATTR_SPEC = re.compile(r"^(?P<css>.*?)@(?P<attr>[\w:.-]+)$")
@@ -38,6 +40,41 @@ class ItemPage:
 
     summary_html: str
     published_at: datetime | date | None
+
+
+@dataclass(frozen=True)
+class HtmlParser(SourceParser):
+    """``kind: html``: a listing read with CSS selectors; with ``discover_feed: true`` the
+    feed the page advertises is read instead, with ``follow: true`` each item's own page
+    completes its summary and date."""
+
+    source: HtmlSource
+
+    def parse(self, document: FetchedDocument) -> ParseResult:
+        return parse_html(self.source, document)
+
+    def read_instead(self, parsed: ParseResult) -> AnySource | None:
+        if not (self.source.discover_feed and parsed.feed_links):
+            return None
+        return FeedSource(kind="feed", url=parsed.feed_links[0], item_kind=self.source.item_kind,
+                          language=self.source.language)
+
+    def follows_item_pages(self) -> bool:
+        return self.source.follow
+
+    def with_item_page(self, item: ParsedItem, page: FetchedDocument) -> ParsedItem:
+        """The page's summary is preferred (the listing's is a teaser); its date fills in
+        only when the listing had none."""
+        found = parse_item_page(self.source, page)
+        return dataclasses.replace(
+            item,
+            summary_html=found.summary_html or item.summary_html,
+            base_url=page.url if found.summary_html else item.base_url,
+            published_at=item.published_at or as_datetime(found.published_at),
+        )
+
+    def advertised_feeds(self, document: FetchedDocument) -> list[str]:
+        return discover_feeds(document)
 
 
 def load_html(doc: FetchedDocument) -> BeautifulSoup:

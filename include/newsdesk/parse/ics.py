@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +26,7 @@ import icalendar
 
 from newsdesk.errors import ParseError
 from newsdesk.parse.ics_lines import ContentLine, document_problem, event_problem, vevent_lines
+from newsdesk.parse.parser import SourceParser
 from newsdesk.parse.recurrence import RecurrenceError, expand
 from newsdesk.records import FetchedDocument, ParsedItem, ParseResult
 from newsdesk.registry import IcsSource
@@ -48,6 +50,16 @@ _CONFERENCE_HOSTS = (
 
 class _BrokenEvent(Exception):
     """One VEVENT cannot be used; the message says why (becomes a warning)."""
+
+
+@dataclass(frozen=True)
+class IcsParser(SourceParser):
+    """``kind: ics``: every VEVENT of an iCalendar feed."""
+
+    source: IcsSource
+
+    def parse(self, document: FetchedDocument) -> ParseResult:
+        return parse_ics(self.source, document)
 
 
 def parse_ics(source: IcsSource, doc: FetchedDocument) -> ParseResult:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -25,6 +26,7 @@ from bs4 import BeautifulSoup
 
 from newsdesk.errors import ParseError
 from newsdesk.parse.dates import as_datetime, parse_date_text
+from newsdesk.parse.parser import SourceParser
 from newsdesk.parse.schema_types import kind_of_type
 from newsdesk.records import FetchedDocument, ItemKind, ParsedItem, ParseResult
 from newsdesk.registry import JsonldSource
@@ -114,6 +116,16 @@ def flatten_jsonld(data: Any) -> tuple[list[dict[str, Any]], str | None]:
             stack.append(("emit", value, depth))
             stack.extend(("visit", child, depth + 1) for child in reversed(children))
     return found, stopped
+
+
+@dataclass(frozen=True)
+class JsonldParser(SourceParser):
+    """``kind: jsonld``: the schema.org Events and Articles embedded in a page."""
+
+    source: JsonldSource
+
+    def parse(self, document: FetchedDocument) -> ParseResult:
+        return parse_jsonld(self.source, document)
 
 
 def parse_jsonld(source: JsonldSource, doc: FetchedDocument) -> ParseResult:
