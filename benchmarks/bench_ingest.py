@@ -95,19 +95,15 @@ def _registry(base_url: str) -> Registry:
     })
 
 
-#: Python's static file server, set up as partners' web servers are: HTTP/1.1 keep-alive
-#: and TCP_NODELAY. Without TCP_NODELAY a keep-alive answer written in two parts (headers,
-#: then body) waits for the client's delayed ACK: 40 ms a request on Linux, which measures
-#: the test server, not the ingester (nginx and Apache set TCP_NODELAY).
+#: The fixture server (the one loopback server of the tests), in a process of its own,
+#: serving the corpus directory: HTTP/1.1 keep-alive and TCP_NODELAY, as partners' web
+#: servers are (without TCP_NODELAY a keep-alive answer written in two parts waits for the
+#: client's delayed ACK: 40 ms a request on Linux, which would measure the server).
 _STATIC_SERVER = """
-import functools, http.server, sys
-class Handler(http.server.SimpleHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    def log_message(self, *args):
-        pass
-handler = functools.partial(Handler, directory=sys.argv[2])
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), handler).serve_forever()
+import sys
+from pathlib import Path
+from newsdesk.fixtures.server import serve
+serve(int(sys.argv[1]), Path(sys.argv[2]))
 """
 
 

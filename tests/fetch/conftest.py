@@ -1,28 +1,30 @@
 """A real partner web server on 127.0.0.1 for the fetch tests.
 
-Each test gets a fresh threaded ``http.server`` on an ephemeral loopback port whose routes
-play the parts a partner site can play: a feed with validators, a slow answer, an endless
-body, headers or a body dripped a byte at a time, compressed feeds and compression bombs,
-redirect chains and loops, flaky and throttled pages, and a configurable robots.txt.
+Each test gets a fresh :class:`~newsdesk.fixtures.FixtureServer` (the one loopback server of
+the tests) on an ephemeral port, whose routes (:class:`_Routes`, handed to it as its
+``answer``) play the parts a partner site can play: a feed with validators, a slow answer,
+an endless body, headers or a body dripped a byte at a time, compressed feeds and
+compression bombs, redirect chains and loops, flaky and throttled pages, and a
+configurable robots.txt.
 The server records every request (path and headers) so tests can assert what reached it.
 """
 
 from __future__ import annotations
 
 import gzip
-import socketserver
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from newsdesk.fetch import Fetcher
+from newsdesk.fixtures import FixtureServer
 from newsdesk.registry import FetchSettings
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "fetch"
@@ -72,19 +74,20 @@ class PartnerSite:
         return self.paths().count(path)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
+class _Routes:
+    """The partner site's routes for one request, answered on the shared FixtureServer
+    (every path is answered here, unknown ones with 404)."""
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: the tests assert on ``site.hits`` instead."""
+    def __init__(self, site: PartnerSite, handler: BaseHTTPRequestHandler) -> None:
+        self.site = site
+        self.h = handler
 
-    def do_GET(self) -> None:
-        site = self.server.site
+    def answer(self) -> bool:
+        site = self.site
         with site.lock:
-            site.hits.append(Hit(self.path, {k.lower(): v for k, v in self.headers.items()}))
-            seen = sum(1 for hit in site.hits if hit.path == self.path)
-        route = self.path.split("?")[0]
+            site.hits.append(Hit(self.h.path, {k.lower(): v for k, v in self.h.headers.items()}))
+            seen = sum(1 for hit in site.hits if hit.path == self.h.path)
+        route = self.h.path.split("?")[0]
         if route == "/robots.txt":
             self._answer(site.robots[0], site.robots[1], "text/plain")
         elif route in ("/feed.xml", "/private/feed.xml"):
@@ -95,11 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif route == "/endless":
             self._endless(site)
         elif route == "/declared-huge":
-            self.send_response(200)
-            self.send_header("Content-Length", "10000000000")
-            self.end_headers()
-            self.wfile.write(b"x" * 1000)
-            self.close_connection = True
+            self.h.send_response(200)
+            self.h.send_header("Content-Length", "10000000000")
+            self.h.end_headers()
+            self.h.wfile.write(b"x" * 1000)
+            self.h.close_connection = True
         elif route.startswith("/redirect/"):
             left = int(route.rsplit("/", 1)[1])
             if left == 0:
@@ -120,8 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._throttled(route, seen)
         elif route == "/drop-once":
             if seen == 1:
-                self.close_connection = True  # no status line at all: a dropped connection
-                return
+                self.h.close_connection = True  # no status line at all: a dropped connection
+                return True
             self._answer(200, FEED, "application/rss+xml")
         elif route == "/drip":
             self._drip(site)
@@ -139,18 +142,19 @@ class _Handler(BaseHTTPRequestHandler):
         elif route == "/bad-location":
             self._redirect("http://127.0.0.1:notaport/feed.xml")
         elif route == "/redirect-to":  # Location: the query string, undecoded
-            self._redirect(self.path.partition("?")[2])
+            self._redirect(self.h.path.partition("?")[2])
         elif route == "/latin1":
             self._answer(200, LATIN1_PAGE, "text/html; charset=ISO-8859-1")
         else:
             self._answer(404, b"not found", "text/plain")
+        return True
 
     def _feed(self) -> None:
-        if self.headers.get("If-None-Match") == FEED_ETAG:
-            self.send_response(304)
-            self.send_header("ETag", FEED_ETAG)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        if self.h.headers.get("If-None-Match") == FEED_ETAG:
+            self.h.send_response(304)
+            self.h.send_header("ETag", FEED_ETAG)
+            self.h.send_header("Content-Length", "0")
+            self.h.end_headers()
             return
         self._answer(
             200,
@@ -171,15 +175,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(429, b"slow down", "text/plain", {"Retry-After": retry_after})
 
     def _endless(self, site: PartnerSite) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.close_connection = True
+        self.h.send_response(200)
+        self.h.send_header("Content-Type", "application/rss+xml")
+        self.h.send_header("Connection", "close")
+        self.h.end_headers()
+        self.h.close_connection = True
         chunk = b"<item>" + b"x" * (ENDLESS_CHUNK - 6)
         try:
             while site.endless_bytes_sent < ENDLESS_LIMIT and not site.stopping.is_set():
-                self.wfile.write(chunk)
+                self.h.wfile.write(chunk)
                 site.endless_bytes_sent += len(chunk)
         except OSError:
             pass  # the client hung up: what the test wants
@@ -188,33 +192,33 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drip(self, site: PartnerSite) -> None:
         """One byte every 50 ms: never idle long enough for a read timeout."""
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", "1000")
-        self.end_headers()
+        self.h.send_response(200)
+        self.h.send_header("Content-Type", "application/rss+xml")
+        self.h.send_header("Content-Length", "1000")
+        self.h.end_headers()
         try:
             for _ in range(1000):
                 if site.stopping.wait(0.05):
                     return
-                self.wfile.write(b"x")
-                self.wfile.flush()
+                self.h.wfile.write(b"x")
+                self.h.wfile.flush()
         except OSError:
             pass  # the client hung up
 
     def _drip_headers(self, site: PartnerSite) -> None:
         """The status line, then a header one byte every 50 ms (4 s in all)."""
         try:
-            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
-            self.wfile.flush()
+            self.h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+            self.h.wfile.flush()
             for _ in range(80):
                 if site.stopping.wait(0.05):
                     return
-                self.wfile.write(b"x")
-                self.wfile.flush()
-            self.wfile.write(b"\r\nContent-Length: 2\r\n\r\nok")
+                self.h.wfile.write(b"x")
+                self.h.wfile.flush()
+            self.h.wfile.write(b"\r\nContent-Length: 2\r\n\r\nok")
         except OSError:
             pass  # the client hung up
-        self.close_connection = True
+        self.h.close_connection = True
 
     def _redirect(self, location: str) -> None:
         self._answer(302, b"", "text/plain", {"Location": location})
@@ -222,13 +226,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
     ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.h.send_response(status)
+        self.h.send_header("Content-Type", content_type)
+        self.h.send_header("Content-Length", str(len(body)))
         for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+            self.h.send_header(name, value)
+        self.h.end_headers()
+        self.h.wfile.write(body)
 
 
 def encode(body: bytes, codings: str) -> bytes:
@@ -263,36 +267,20 @@ BOMBS = {  # built once, before any test measures memory
 }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, site: PartnerSite) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.site = site
-
-    def server_bind(self) -> None:
-        """Bind without HTTPServer's ``getfqdn``: a reverse lookup is a name query too."""
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients hanging up mid-answer is what several tests do on purpose."""
-
-
 @pytest.fixture
 def site() -> Iterator[PartnerSite]:
     partner = PartnerSite()
-    server = _Server(partner)
-    partner.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+
+    def answer(handler: BaseHTTPRequestHandler) -> bool:
+        return _Routes(partner, handler).answer()
+
+    server = FixtureServer(root=FIXTURES, answer=answer).start()
+    partner.port = int(server.base_url.rsplit(":", 1)[1])
     try:
         yield partner
     finally:
         partner.stopping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        server.stop()
 
 
 @pytest.fixture

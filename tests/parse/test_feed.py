@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 
 from newsdesk.errors import ParseError
+from newsdesk.fixtures import FixtureServer
 from newsdesk.normalize import normalize_item
 from newsdesk.parse import parse_document
 from newsdesk.parse.feed import parse_feed
@@ -224,39 +223,19 @@ def test_not_modified_parses_nothing() -> None:
     assert parse_feed(SOURCE, doc).items == []
 
 
-def test_feedparser_never_fetches_a_body_that_looks_like_a_url() -> None:
+def test_feedparser_never_fetches_a_body_that_looks_like_a_url(tmp_path: Path) -> None:
     """The body is data even when it spells a URL: a loopback server that would serve a
     valid feed there sees no request."""
-    feed = (FEEDS / "rss091.xml").read_bytes()
-    requests: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.end_headers()
-            self.wfile.write(feed)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/feed.xml"
+    (tmp_path / "feed.xml").write_bytes((FEEDS / "rss091.xml").read_bytes())
+    with FixtureServer(root=tmp_path) as server:
         doc = FetchedDocument(
-            url="https://partner.example/feed", status_code=200, body=url.encode(),
-            content_type="application/rss+xml", encoding=None, etag=None, last_modified=None,
+            url="https://partner.example/feed", status_code=200,
+            body=server.url("/feed.xml").encode(), content_type="application/rss+xml",
+            encoding=None, etag=None, last_modified=None,
         )  # fmt: skip
         with pytest.raises(ParseError, match="not an RSS or Atom feed"):
             parse_feed(SOURCE, doc)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-    assert requests == []
+        assert server.requests == []
 
 
 def test_external_entities_are_never_resolved() -> None:
