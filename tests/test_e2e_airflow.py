@@ -3,8 +3,9 @@
 The same path as ``make run`` (``newsdesk.standalone``): a temporary ``AIRFLOW_HOME`` with
 SQLite, the API server on a free loopback port, the demo registry rebased on the fixture
 server. The test logs in with the generated admin password, unpauses the DAG and waits for
-the run that follows (bounded), then triggers a second run through the REST API to show
-that re-running changes nothing; finally it stops the whole process session and checks
+the run that follows (bounded), then asks again as a second ``make run`` would (the DAG
+already unpaused, the slot's run done): that gets a run of its own, and re-running changes
+nothing; finally it stops the whole process session and checks
 that no process of it is left.
 """
 
@@ -40,7 +41,8 @@ def test_standalone_runs_partner_ingest(fixture_sites: Any, tmp_path: Path) -> N
             first_state = api.wait_for_run("partner_ingest", first, timeout_s=300)
             tasks = api.task_instances("partner_ingest", first)
             items_after_first = _item_count(newsdesk.db_url)
-            second = api.trigger("partner_ingest")
+            second = api.unpause_and_run("partner_ingest")  # a second `make run`
+            assert second != first, "the earlier run reported as a new one"
             second_state = api.wait_for_run("partner_ingest", second, timeout_s=300)
         finally:
             api.close()

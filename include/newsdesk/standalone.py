@@ -160,18 +160,21 @@ class AirflowAPI:
         return str(runs[0]["dag_run_id"]) if runs else None
 
     def unpause_and_run(self, dag_id: str, wait_s: float = 15.0) -> str:
-        """Unpause the DAG and return the id of the run that follows.
+        """Unpause the DAG and return the id of a run of its own that follows.
 
         With ``catchup=False`` the scheduler starts a run for the latest schedule interval
         as soon as the DAG is unpaused; triggering one as well would run the DAG twice in a
-        row (the second finding every page unchanged). So this waits ``wait_s`` for that
-        run and triggers a manual one only if none came.
+        row (the second finding every page unchanged). So this waits ``wait_s`` for a run
+        that was not there before and triggers a manual one only if none came: a second
+        ``make run`` in the same schedule slot (the DAG already unpaused, the slot's run
+        done) gets a run of its own, never the earlier one reported as new.
         """
+        before = self.latest_run_id(dag_id)
         self.set_paused(dag_id, False)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
-            if (run_id := self.latest_run_id(dag_id)) is not None:
-                return run_id
+            if (run_id := self.latest_run_id(dag_id)) not in (None, before):
+                return str(run_id)
             time.sleep(0.5)
         return self.trigger(dag_id)
 
