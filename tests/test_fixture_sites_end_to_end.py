@@ -9,16 +9,19 @@ look-alike pairs must stay apart (tests/fixtures/sites/README.md lists them), an
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from newsdesk.cli import main
+from newsdesk.config import Settings
 from newsdesk.edition import build_edition, load_newsletter_config
 from newsdesk.fixtures import DEMO_FAILING_SOURCES, FixtureServer, demo_registry
 from newsdesk.ingest import ingest_all
 from newsdesk.registry import Registry
+from newsdesk.render.render import render_edition
 
 #: (partner, start of title) pairs that report the same thing and must share a cluster.
 DUPLICATES = {
@@ -185,3 +188,78 @@ def test_hostile_tracked_and_latin1_content_arrives_clean(
     tirane = find(items, "respa", "Regional Conference on Better Regulation held in Tiran")
     assert tirane["title"].endswith("Tiranë")
     assert "respa/feed" in tirane["sources"]
+
+
+def _rendered(ingested: tuple[str, Registry], quarter: str) -> tuple[Any, Any]:
+    db_url, registry = ingested
+    snapshot = build_edition(db_url, quarter, registry, load_newsletter_config(),
+                             created_by="test").snapshot
+    return snapshot, render_edition(snapshot, Settings.from_env().templates_dir, preview=True)
+
+
+def _item(snapshot: Any, title_start: str) -> Any:
+    found = [i for s in snapshot.sections for i in s.items if i.title.startswith(title_start)]
+    assert len(found) == 1, f"{title_start!r}: {len(found)} items"
+    return found[0]
+
+
+def test_the_2020q4_email_reads_right_to_an_editor_of_seed_001(
+    ingested: tuple[str, Registry],
+) -> None:
+    """Issue 11 §1: what an editor reading the 2020Q4 email against seed 001 objected to."""
+    snapshot, rendered = _rendered(ingested, "2020Q4")
+    text, html = rendered.email_text, rendered.email_html
+    # Event times in the event's own zone, named: the summary says "14:00–16:30, Manila time".
+    eropa = _item(snapshot, "EROPA Webinar: Public Governance for Inclusive Growth")
+    assert eropa.date_phrase == "to be held on 28 January 2021, 14:00–16:30 Manila time (UTC+8)"
+    unpog = _item(snapshot, "UNPOG Webinar: Digital Government Capacities")
+    assert unpog.date_phrase.endswith("15:00–17:00 Seoul time (UTC+9)")
+    aapa = _item(snapshot, "AAPA Webinar: Civil Service Reform")
+    assert aapa.date_phrase.endswith("15:00–17:00 (UTC+9)")  # the feed's own +09:00
+    # A publication date is the partner's local date (feed 2020-10-20T09:00+08:00).
+    bulletin = _item(snapshot, "The Eastern Regional Organization for Public Administration")
+    assert bulletin.date_phrase == "published on 20 October 2020"
+    # Multi-day events as a range.
+    course = _item(snapshot, "Curso virtual: Gestión pública orientada a resultados")
+    assert course.date_phrase == "to be held from 1 to 26 February 2021"
+    # Announced in the quarter (November 2020) for May 2021: shown as upcoming.
+    nispacee = _item(snapshot, "The 29th NISPAcee Annual Conference 2021")
+    assert nispacee.date_phrase == "to be held from 20 to 22 May 2021"
+    upcoming = next(s for s in snapshot.sections if s.role == "upcoming")
+    assert upcoming.intro == "Partner events planned for January – May 2021."
+    # Links in summaries point somewhere (the javascript: one does not survive).
+    respa = _item(snapshot, "The 11th ReSPA Governing Board meeting")
+    assert [respa.summary[link.start:link.end] for link in respa.summary_links] == ["watch here"]
+    assert re.search(r'<a href="http://127\.0\.0\.1:\d+/respa/videos/director-statement/"'
+                     r'[^>]*>watch here</a>', html)
+    kipa = _item(snapshot, "Second UNDESA-KIPA Forum")
+    assert [kipa.summary[link.start:link.end] for link in kipa.summary_links] == ["full report"]
+    # Template words in the edition's language; the item's language still marked.
+    assert "En línea" not in text and "En línea" not in html
+    assert "Held on 13 November 2020 · Online" in html
+    assert re.search(r'<div class="item" data-item="\d+" lang="es"', html)
+    assert re.search(r'<p class="meta" lang="en" dir="ltr"[^>]*>Held on 13 November', html)
+    # A short "More about" link, never the whole title again.
+    assert "More about this event" in html and "More about this story" in html
+    assert "More about Fifteenth" not in html
+    # Plain text: a wrapped title line never starts like a bullet.
+    body = text.split("\n\n", 3)[3]  # after the table of contents (its own "  - " list)
+    for line in body.splitlines():
+        assert not re.match(r"^\s+(?:[-*•–—+]|\d{1,3}[.)])\s", line), line
+    assert "  Awards - “Enhancing Public Service Delivery" in text
+
+
+def test_the_2024q4_email_reads_right_to_an_editor_of_seed_000(
+    ingested: tuple[str, Registry],
+) -> None:
+    snapshot, rendered = _rendered(ingested, "2024Q4")
+    ipac = _item(snapshot, "New course: Ethics and Values in the Public Service")
+    assert ipac.date_phrase == "held on 15 October 2024, 12:00–15:00 Toronto time (UTC−4)"
+    seminar = _item(snapshot, "AAPA Online Seminar")
+    assert seminar.date_phrase == "held on 5 December 2024, 10:00–12:00 (UTC+9)"
+    mou = _item(snapshot, "EROPA and CLAD sign a Memorandum of Understanding")
+    assert mou.date_phrase == "published on 8 October 2024"  # 2024-10-08T09:00+08:00
+    assert "En línea" not in rendered.email_text
+    # What the rule left out is visible to editors: the build lists it, previews show it.
+    assert [entry.reason for entry in snapshot.left_out] == ["an event without a start date"]
+    assert 'data-left-out="1"' in rendered.email_html

@@ -68,7 +68,8 @@ def test_project_newsletter_file_loads_and_errors_name_the_field(tmp_path: Path)
     with pytest.raises(ConfigError) as err:
         load_newsletter_config(bad)
     assert f"{bad}: timezone: unknown IANA time zone 'Mars/Base'" in str(err.value)
-    assert f"{bad}: read_more: may only use the {{title}} placeholder" in str(err.value)
+    assert (f"{bad}: read_more: may only use the {{what}} and {{title}} placeholders"
+            in str(err.value))
 
 
 @pytest.mark.parametrize(
@@ -79,6 +80,10 @@ def test_project_newsletter_file_loads_and_errors_name_the_field(tmp_path: Path)
          "Jakarta, Indonesia and online"),
         (None, None, "Online", True, "Online"),
         (None, None, "Zoom", True, "Zoom"),
+        # Template words are the edition's: no "En línea" in an English edition.
+        (None, None, "En línea", True, "Online"),
+        (None, None, "en ligne", None, "Online"),
+        (None, None, "Virtual", True, "Online"),
         (None, None, None, True, "Online"),
         (None, "Morocco", "Maroc", False, "Morocco"),
         (None, None, "Palais des Nations", None, "Palais des Nations"),

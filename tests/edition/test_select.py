@@ -61,6 +61,34 @@ def test_a_huge_series_is_placed_in_quarters_from_a_bounded_expansion(
     assert 0 < occurrences_examined() <= 2 * MAX_OCCURRENCES
 
 
+def test_news_belongs_to_the_quarter_of_the_partners_local_date() -> None:
+    # 09:00 on 1 October in Manila is 21:00 on 30 September in New York.
+    bulletin = item(1, "eropa", "news", "Bulletin", published_at=utc(2020, 10, 1, 1))
+    assert belongs_to(bulletin, Q4, NY, home_tz="Asia/Manila")
+    assert not belongs_to(bulletin, Q3, NY, home_tz="Asia/Manila")
+    assert belongs_to(bulletin, Q3, NY)  # a partner without a zone: the newsletter's
+
+
+def test_upcoming_takes_events_announced_in_the_quarter_within_the_horizon() -> None:
+    nispacee = day_event(1, "nispacee", "29th NISPAcee Annual Conference", (2021, 5, 20),
+                         (2021, 5, 22), published_at=utc(2020, 11, 16))
+    far = day_event(2, "nispacee", "30th NISPAcee Annual Conference", (2022, 6, 1),
+                    published_at=utc(2020, 11, 16))
+    quiet = day_event(3, "eropa", "Announced earlier", (2021, 5, 3),
+                      published_at=utc(2020, 9, 1))
+    past = day_event(4, "eropa", "A report on a past event", (2020, 9, 14),
+                     published_at=utc(2020, 10, 2))
+    selection = select_items([nispacee, far, quiet, past], {}, Q4, NY, horizon_months=6)
+    assert [i.id for i in selection.upcoming] == [1]
+    assert [(entry.item.id, entry.reason) for entry in selection.left_out] == [
+        (4, "held before the quarter (from 14 September 2020)"),
+        (3, "starts on 3 May 2021, after the next quarter, and was not announced in this one"),
+        (2, "starts on 1 June 2022, beyond the 6-month horizon for upcoming events"),
+    ]
+    shorter = select_items([nispacee], {}, Q4, NY, horizon_months=3)
+    assert shorter.upcoming == [] and len(shorter.left_out) == 1
+
+
 def test_undated_news_is_left_out() -> None:
     assert not belongs_to(item(1, "eropa", "news", "Undated"), Q4, NY)
 

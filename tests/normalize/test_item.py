@@ -157,7 +157,7 @@ def test_aware_zoneinfo_event_becomes_utc_and_keeps_its_zone() -> None:
     assert (item.city, item.country, item.online) == ("Jakarta", "Indonesia", False)
 
 
-def test_fixed_offset_event_has_no_zone_name() -> None:
+def test_fixed_offset_event_keeps_its_clock_as_an_etc_zone() -> None:
     plus2 = timezone(timedelta(hours=2))
     item = normalized(
         ParsedItem(
@@ -167,7 +167,10 @@ def test_fixed_offset_event_has_no_zone_name() -> None:
         )
     )
     assert item.starts_at == datetime(2021, 5, 20, 7, 0, tzinfo=UTC)
-    assert item.event_tz is None
+    assert item.event_tz == "Etc/GMT-2"  # IANA's Etc names invert the sign
+    half = normalized(ParsedItem(kind="event", title="Delhi", starts_at=datetime(
+        2021, 5, 20, 9, 0, tzinfo=timezone(timedelta(hours=5, minutes=30)))))
+    assert half.event_tz is None  # no Etc zone for part-hour offsets
 
 
 def test_naive_times_are_read_in_the_default_timezone() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 from tests.newsletter_factory import sample_snapshot
 
 from newsdesk.config import Settings
-from newsdesk.edition.snapshot import EditionSnapshot
+from newsdesk.edition.snapshot import EditionSnapshot, LeftOutEntry, SummaryLink
+from newsdesk.render.environment import wrap_text
 from newsdesk.render.render import render_edition, write_rendered
 
 TEMPLATES = Settings.from_env().templates_dir
@@ -49,7 +51,10 @@ def test_email_html_is_inlined_responsive_and_accessible() -> None:
     assert "The views expressed are those of the individual authors and do not imply any " \
            "expression of opinion on the part of the United Nations." in html
     assert 'href="%%UNSUBSCRIBE_URL%%"' in html
-    assert "More about Fifteenth Annual Meeting of the Internet Governance Forum (IGF)" in html
+    # A short link, described by the item's title for screen readers (aria-describedby).
+    assert re.search(r'<h3 class="item-title" id="item-3"[^>]*>', html)
+    assert re.search(r'<a href="https://undesa.example.org/items/3" aria-describedby="item-3"'
+                     r'[^>]*>More about this event</a>', html)
     assert "click here" not in html.lower()
     assert len(html.encode()) < 90_000
 
@@ -90,3 +95,54 @@ def test_mime_message_parses_back_into_text_then_html(tmp_path: Path) -> None:
     assert parts[1].get_content().replace("\r\n", "\n") == rendered.email_html
     assert message.get_body(("html",)) is parts[1]
     assert message.get_body(("plain",)) is parts[0]
+
+
+def test_a_wrapped_title_line_never_starts_like_a_bullet() -> None:
+    title = ("Capacity Development Event on the United Nations Public Service Awards - "
+             "“Enhancing Public Service Delivery in the Decade of Action to meet the "
+             "Sustainable Development Goals”")
+    for width in range(40, 90):
+        wrapped = wrap_text(title, width=width, indent="  ", first="* ")
+        for line in wrapped.splitlines()[1:]:
+            assert not re.match(r"^\s+(?:[-*•–—+]|\d{1,3}[.)])\s", line), (width, line)
+        assert " ".join(wrapped.split()) == f"* {title}"  # nothing lost or reordered
+    listed = wrap_text("Action areas: 1. Information sharing, 2. E-participation, 3. E-health",
+                       width=16)
+    assert not any(re.match(r"^\d[.)]", line) for line in listed.splitlines())
+
+
+def _with_links(snapshot: EditionSnapshot) -> EditionSnapshot:
+    section = snapshot.sections[0]
+    item = section.items[0]
+    summary = "Video statement of the Director: watch here. <b>Not markup</b>."
+    start = summary.index("watch here")
+    linked = item.model_copy(update={"summary": summary, "summary_links": [SummaryLink(
+        start=start, end=start + len("watch here"), url="https://respa.example/v?a=1&b=2")]})
+    first = section.model_copy(update={"items": [linked, *section.items[1:]]})
+    return snapshot.model_copy(update={"sections": [first, *snapshot.sections[1:]]})
+
+
+def test_summary_links_are_links_in_html_and_urls_in_text() -> None:
+    rendered = render_edition(_with_links(sample_snapshot()), TEMPLATES)
+    assert re.search(r'Director: <a href="https://respa.example/v\?a=1&amp;b=2"[^>]*>watch here'
+                     r'</a>\. &lt;b&gt;Not markup&lt;/b&gt;\.', rendered.email_html)
+    assert "watch here <https://respa.example/v?a=1&b=2>." in " ".join(
+        rendered.email_text.split())
+
+
+def test_what_was_left_out_shows_in_previews_only() -> None:
+    snapshot = sample_snapshot().model_copy(update={"left_out": [LeftOutEntry(
+        item_id=99, partner_id="nispacee", title="30th Conference", url=None,
+        reason="starts on 1 June 2022, beyond the 6-month horizon for upcoming events")]})
+    preview = render_edition(snapshot, TEMPLATES, preview=True)
+    assert 'data-left-out="1"' in preview.email_html and "30th Conference" in preview.web_html
+    sent = render_edition(snapshot, TEMPLATES)
+    assert "30th Conference" not in sent.email_html + sent.web_html + sent.email_text
+
+
+def test_template_words_are_marked_in_the_editions_language() -> None:
+    html = render_edition(sample_snapshot(), TEMPLATES).email_html
+    spanish = re.search(r'<div class="item" data-item="\d+" lang="es".*?</div>', html, re.S)
+    assert spanish is not None
+    assert re.search(r'<p class="meta" lang="en" dir="ltr"', spanish.group())
+    assert re.search(r'<p class="more" lang="en" dir="ltr"', spanish.group())

@@ -81,6 +81,10 @@ def build_command(args: argparse.Namespace) -> int:
     snapshot = revision.snapshot
     print(f"edition {revision.edition_key} revision {revision.number} ({revision.status}): "
           f"{snapshot.item_count} items in {len(snapshot.sections)} sections")
+    if snapshot.left_out:
+        print(f"left out ({len(snapshot.left_out)}; see docs/newsletter.md, Selection):")
+        for entry in snapshot.left_out:
+            print(f"  item {entry.item_id} ({entry.partner_id}) {entry.title}: {entry.reason}")
     print(revision.id)
     return 0
 

@@ -6,24 +6,29 @@ without a database; :func:`build_edition` is the I/O edge used by the CLI and th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select
 
 from newsdesk.edition.config import NewsletterConfig
+from newsdesk.edition.links import summary_links
 from newsdesk.edition.phrases import date_phrase
-from newsdesk.edition.quarter import Quarter
+from newsdesk.edition.quarter import MONTH_NAMES, Quarter
 from newsdesk.edition.select import candidate_window, select_items, timing_of
 from newsdesk.edition.snapshot import (
     ContactEntry,
     EditionSnapshot,
+    LeftOutEntry,
     SnapshotItem,
     SnapshotSection,
     text_direction,
 )
 from newsdesk.edition.trim import trim_summary
 from newsdesk.errors import ConfigError, EditionError
+from newsdesk.normalize.places import parse_location
 from newsdesk.registry import Partner, Registry
 from newsdesk.store import revisions as revision_store  # a module: imported first, no cycle
 from newsdesk.store.database import require_migrated, session_scope
@@ -35,11 +40,13 @@ def build_snapshot(items: Iterable[ItemRow], representatives: Mapping[int, int],
                    built_at: datetime) -> EditionSnapshot:
     """The edition of ``quarter`` from candidate rows; raise :class:`EditionError` if empty."""
     zone = config.zone
-    selection = select_items(items, representatives, quarter, zone)
+    partners = {p.id: p for p in registry.partners}
+    selection = select_items(items, representatives, quarter, zone,
+                             home_zones={p.id: p.timezone for p in registry.partners},
+                             horizon_months=config.upcoming_horizon_months)
     if not selection.current and not selection.upcoming:
         raise EditionError(f"edition {quarter.key}: no news or events in the staging database "
                            f"for {quarter.period_label} or the quarter after it")
-    partners = {p.id: p for p in registry.partners}
 
     def word(item: ItemRow, upcoming: bool) -> SnapshotItem:
         partner = partners.get(item.partner_id)
@@ -61,7 +68,7 @@ def build_snapshot(items: Iterable[ItemRow], representatives: Mapping[int, int],
                                 config.partner_order, registry)
     ]
     if selection.upcoming:
-        period = quarter.next().period_label
+        period = _upcoming_period(quarter, selection.upcoming, zone)
         sections.append(SnapshotSection(
             key="upcoming", role="upcoming", heading=config.upcoming_heading,
             intro=_fill(config.upcoming_intro, "upcoming_intro", period=period),
@@ -77,7 +84,33 @@ def build_snapshot(items: Iterable[ItemRow], representatives: Mapping[int, int],
         contacts=[ContactEntry(label=c.label, url=c.url) for c in config.contacts],
         sender_name=config.sender_name, from_address=config.from_address,
         test_to_address=config.test_to_address,
-        web_url=f"{config.archive_url}{quarter.key}/", archive_url=config.archive_url)
+        web_url=f"{config.archive_url}{quarter.key}/", archive_url=config.archive_url,
+        left_out=[LeftOutEntry(item_id=entry.item.id, partner_id=entry.item.partner_id,
+                               title=trim_summary(entry.item.title, config.title_chars).text,
+                               url=entry.item.url or entry.item.canonical_url,
+                               reason=entry.reason)
+                  for entry in selection.left_out])
+
+
+def _upcoming_period(quarter: Quarter, upcoming: list[ItemRow], zone: ZoneInfo) -> str:
+    """``January – March 2021``, or up to the month of the last upcoming event when the
+    horizon brought in later ones (``January – May 2021``)."""
+    nxt = quarter.next()
+    last = max([nxt.last_day] + [i.starts_at.astimezone(zone).date() for i in upcoming
+                                 if i.starts_at is not None])
+    if last <= nxt.last_day:
+        return nxt.period_label
+    first = nxt.first_day
+    if first.year == last.year:
+        return f"{MONTH_NAMES[first.month - 1]} – {MONTH_NAMES[last.month - 1]} {last.year}"
+    return (f"{MONTH_NAMES[first.month - 1]} {first.year} – "
+            f"{MONTH_NAMES[last.month - 1]} {last.year}")
+
+
+#: Platform names: a location such as "Zoom" says more than "Online", in any language.
+_PLATFORM = re.compile(r"\b(zoom|webex|teams|meet|youtube|facebook|skype|jitsi)\b", re.I)
+#: What the "More about this …" link names, by item kind.
+_WHAT = {"event": "event", "news": "story", "publication": "publication"}
 
 
 def _section_order(present: list[Partner], order: list[str], registry: Registry) -> list[Partner]:
@@ -102,26 +135,34 @@ def _snapshot_item(item: ItemRow, partner: Partner, config: NewsletterConfig, up
     title = trim_summary(item.title, config.title_chars).text
     url = item.url or item.canonical_url
     language = item.language or partner.language or config.language
+    timing = timing_of(item, partner.timezone)
     return SnapshotItem(
         item_id=item.id, partner_id=partner.id, partner_short=partner.short, kind=item.kind,
         title=title, url=url,
-        date_phrase=date_phrase(timing_of(item), config.zone, upcoming=upcoming, where=where),
+        date_phrase=date_phrase(timing, config.zone, upcoming=upcoming, where=where),
         place=place_phrase(item) if item.kind == "event" else "", summary=trimmed.text,
         summary_cut=trimmed.cut,
-        read_more=config.read_more.format(title=title) if url else "",
+        summary_links=summary_links(item.summary_html or "", trimmed.text),
+        read_more=config.read_more.format(title=title, what=_WHAT.get(item.kind, "item"))
+        if url else "",
         language=language, direction=text_direction(language), also_reported_by=also)
 
 
 def place_phrase(item: ItemRow) -> str:
     """Where an event happens: "Jakarta, Indonesia", "Jakarta, Indonesia and online".
 
-    Without a city or country that could be told, the partner's own words are shown
-    as they are: they already say "Online" (or "Zoom", or a venue) when that is all.
+    A location that only says the event is online ("En línea", "Virtual", "En ligne")
+    reads "Online", in the edition's words; a platform's name ("Zoom") and any other
+    location the normaliser could not split into a city and country (a venue) are shown
+    in the partner's own words.
     """
     where = ", ".join(part for part in (item.city, item.country) if part)
     if where:
         return f"{where} and online" if item.online else where
-    return item.location or ("Online" if item.online else "")
+    if item.location and (parse_location(item.location) != (None, None, True)
+                          or _PLATFORM.search(item.location)):
+        return item.location
+    return "Online" if item.online or item.location else ""
 
 
 def _fill(template: str, field: str, **values: str) -> str:
@@ -145,12 +186,15 @@ def build_edition(db_url: str, quarter: Quarter | str, registry: Registry,
 
     quarter = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     require_migrated(db_url)
-    low, high = candidate_window(quarter, config.zone)
+    low, high, horizon = candidate_window(quarter, config.zone,
+                                          config.upcoming_horizon_months)
     with session_scope(db_url) as session:
+        # Everything announced around the quarter (also events announced for later, or
+        # held before: the left-out list), and the events running from the quarter to
+        # the horizon.
         rows = list(session.scalars(select(ItemRow).where(or_(
-            and_(ItemRow.kind != "event", ItemRow.published_at >= low,
-                 ItemRow.published_at < high),
-            and_(ItemRow.kind == "event", ItemRow.starts_at < high,
+            and_(ItemRow.published_at >= low, ItemRow.published_at < high),
+            and_(ItemRow.kind == "event", ItemRow.starts_at < horizon,
                  or_(ItemRow.recurrence.is_not(None),
                      func.coalesce(ItemRow.ends_at, ItemRow.starts_at) >= low))))))
         cluster_ids = {row.cluster_id for row in rows if row.cluster_id is not None}

@@ -48,12 +48,17 @@ class NewsletterConfig(BaseModel):
     summary_chars: int = Field(480, ge=80, le=4000)
     #: Titles are capped too: one runaway title must not push the email past Gmail's clip.
     title_chars: int = Field(200, ge=40, le=1000)
-    #: Link text after each summary; ``{title}`` is the item's title (descriptive link text).
-    read_more: str = "More about {title}"
+    #: Link text after each summary: short, and described by the item's title for screen
+    #: readers (docs/newsletter.md). ``{what}`` is "event", "story" or "publication";
+    #: ``{title}`` (the whole title) is allowed but doubles the email's length.
+    read_more: str = "More about this {what}"
     preheader: str = "News and upcoming events from UNPAN partners, {period}."
     intro: str = ""
     upcoming_heading: str = "Upcoming events"
     upcoming_intro: str = "Partner events planned for {period}."
+    #: An event announced in the quarter is shown as upcoming when it starts within this
+    #: many months after the quarter (the next quarter's events always are).
+    upcoming_horizon_months: int = Field(6, ge=3, le=24)
     partner_order: list[str] = Field(default_factory=list)
     disclaimer: str = ("The views expressed are those of the individual authors and do not "
                        "imply any expression of opinion on the part of the United Nations.")
@@ -84,9 +89,9 @@ class NewsletterConfig(BaseModel):
     @classmethod
     def _read_more_format(cls, value: str) -> str:
         try:
-            value.format(title="x")
+            value.format(title="x", what="x")
         except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError("may only use the {title} placeholder") from exc
+            raise ValueError("may only use the {what} and {title} placeholders") from exc
         return value
 
     @property

@@ -6,9 +6,10 @@
 2024`` (a weekly series). Upcoming events say ``to be held`` instead of ``held``.
 
 Dates are written day-month-year without leading zeros and with the year once, at the
-end, unless the span crosses a year. A timed single-day event adds its local time and UTC
-offset (``, 16:00–18:00 (UTC−6)``), in the event's own zone when it has one, else in the
-newsletter's zone; all-day events are dates and never shift with a zone.
+end, unless the span crosses a year. A timed single-day event adds its local time, the
+zone's name and its UTC offset (``, 14:00–16:30 Manila time (UTC+8)``) in the zone
+:mod:`newsdesk.edition.zones` chose; all-day events are dates and never shift with a zone.
+A publication date is the partner's local date (``home_tz``), else the newsletter's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdesk.edition.quarter import MONTH_NAMES
+from newsdesk.edition.zones import zone_name
 from newsdesk.errors import EditionError
 from newsdesk.parse.recurrence import (
     Expansion,
@@ -43,8 +45,11 @@ class Timing:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     all_day: bool = False
+    #: the zone an event's time is shown in (see :mod:`newsdesk.edition.zones`)
     event_tz: str | None = None
     recurrence: str | None = None
+    #: the partner's own zone: a publication date is the partner's local date
+    home_tz: str | None = None
 
 
 def date_phrase(timing: Timing, zone: ZoneInfo, *, upcoming: bool = False,
@@ -53,7 +58,8 @@ def date_phrase(timing: Timing, zone: ZoneInfo, *, upcoming: bool = False,
     if timing.kind != "event":
         if timing.published_at is None:
             return ""
-        return f"published on {format_day(timing.published_at.astimezone(zone).date())}"
+        home = _zone(timing.home_tz, where) if timing.home_tz else zone
+        return f"published on {format_day(timing.published_at.astimezone(home).date())}"
     if timing.starts_at is None:
         raise EditionError(f"{where}: an event without a start date cannot be dated")
     verb = "to be held" if upcoming else "held"
@@ -94,12 +100,14 @@ def event_days(timing: Timing, local: ZoneInfo) -> tuple[date, date]:
 
 
 def event_zone(timing: Timing, zone: ZoneInfo, where: str) -> ZoneInfo:
-    if not timing.event_tz:
-        return zone
+    return _zone(timing.event_tz, where) if timing.event_tz else zone
+
+
+def _zone(name: str, where: str) -> ZoneInfo:
     try:
-        return ZoneInfo(timing.event_tz)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise EditionError(f"{where}: unknown event time zone {timing.event_tz!r}") from exc
+        raise EditionError(f"{where}: unknown event time zone {name!r}") from exc
 
 
 def _clock(timing: Timing, local: ZoneInfo) -> str:
@@ -109,7 +117,8 @@ def _clock(timing: Timing, local: ZoneInfo) -> str:
     text = f"{start:%H:%M}"
     if timing.ends_at and timing.ends_at > timing.starts_at:
         text += f"–{timing.ends_at.astimezone(local):%H:%M}"
-    return f", {text} ({utc_offset(start)})"
+    name = zone_name(local)
+    return f", {text} {name} ({utc_offset(start)})" if name else f", {text} ({utc_offset(start)})"
 
 
 def utc_offset(moment: datetime) -> str:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from newsdesk.errors import EditionError
 
-SCHEMA = 1
+SCHEMA = 2  # 2: summary_links, left_out
 _FROZEN = ConfigDict(extra="forbid", frozen=True)
 
 #: Base language subtags written right to left (``dir="rtl"`` on the item's block).
@@ -27,6 +27,16 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ku", "ps
 def text_direction(language: str) -> Literal["ltr", "rtl"]:
     """``rtl`` for Arabic, Hebrew, Persian, Urdu…; ``ltr`` otherwise (``ar-EG`` -> rtl)."""
     return "rtl" if language.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+class SummaryLink(BaseModel):
+    """A link kept from the partner's summary: ``summary[start:end]`` is its text."""
+
+    model_config = _FROZEN
+
+    start: int
+    end: int
+    url: str
 
 
 class SnapshotItem(BaseModel):
@@ -44,6 +54,8 @@ class SnapshotItem(BaseModel):
     place: str = ""
     summary: str = ""
     summary_cut: bool = False
+    #: safe http(s) links of the summary, in order, not overlapping ("watch here")
+    summary_links: list[SummaryLink] = Field(default_factory=list)
     read_more: str = ""
     language: str = "en"
     direction: Literal["ltr", "rtl"] = "ltr"
@@ -62,6 +74,18 @@ class SnapshotSection(BaseModel):
     intro: str = ""
     home_url: str | None = None
     items: list[SnapshotItem]
+
+
+class LeftOutEntry(BaseModel):
+    """An item editors may look for that the selection rule did not show, and why."""
+
+    model_config = _FROZEN
+
+    item_id: int
+    partner_id: str
+    title: str
+    url: str | None = None
+    reason: str
 
 
 class ContactEntry(BaseModel):
@@ -96,6 +120,8 @@ class EditionSnapshot(BaseModel):
     test_to_address: str
     web_url: str
     archive_url: str
+    #: shown to editors (the build's output, previews), never to subscribers
+    left_out: list[LeftOutEntry] = Field(default_factory=list)
 
     def to_json(self) -> str:
         """Canonical JSON (sorted keys, no spaces): the same snapshot, the same bytes."""

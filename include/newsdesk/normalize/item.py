@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -117,7 +117,19 @@ def _event_times(
             event_tz = zone_name
         elif isinstance(start.tzinfo, ZoneInfo):
             event_tz = start.tzinfo.key
+        else:
+            event_tz = _offset_zone(start.utcoffset())
     return _to_utc(start, zone), _to_utc(end, zone), False, event_tz
+
+
+def _offset_zone(offset: timedelta | None) -> str | None:
+    """A fixed offset as an IANA name (+09:00 -> ``Etc/GMT-9``: Etc inverts the sign), so
+    the event's own clock survives the move to UTC; ``None`` for part-hour offsets."""
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    if offset is None or minutes % 60 or abs(minutes) > 14 * 60:
+        return None
+    hours = minutes // 60
+    return "UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
 
 
 def _midnight(day: date | None) -> datetime | None:

@@ -20,6 +20,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsdesk.credentials import redact_url
+from newsdesk.normalize.urls import without_tracking
 
 #: Tags kept in a summary. Others are removed but their text is kept, except the
 #: ``_DROP_WITH_CONTENT`` ones, whose content goes too.
@@ -96,6 +97,28 @@ def _clean(html: str, url_relative: _Relative) -> str:
 def _no_credentials(_tag: str, attribute: str, value: str) -> str:
     """A link's ``user:password@`` never reaches the stored summary (nor a reader)."""
     return redact_url(value) if attribute == "href" else value
+
+
+def safe_links(html: str, *, base_url: str | None = None) -> list[tuple[str, str]]:
+    """``(text, url)`` of each http(s) link of ``html`` after :func:`sanitize_html`, in
+    order, tracking parameters stripped; links without text and ``mailto:`` are skipped.
+
+    The newsletter keeps these in summaries ("watch here" must point somewhere); running
+    them through the same allow-list means a link that survives is one the sanitiser
+    accepted.
+    """
+    links: list[tuple[str, str]] = []
+    for node in _fragments(sanitize_html(html, base_url=base_url)):
+        if isinstance(node, str):
+            continue
+        anchors = [node] if node.tag == "a" else node.iter("a")
+        for anchor in anchors:
+            href = (anchor.get("href") or "").strip()
+            text = _SPACES.sub(" ", anchor.text_content()).strip()
+            parts = urlsplit(href)
+            if text and parts.scheme in ("http", "https") and parts.netloc:
+                links.append((text, without_tracking(href)))
+    return links
 
 
 def html_to_text(html: str) -> str:

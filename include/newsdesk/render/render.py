@@ -36,13 +36,17 @@ class RenderedEdition:
     eml: bytes
 
 
-def render_edition(snapshot: EditionSnapshot, templates_dir: Path) -> RenderedEdition:
-    """Render and check; raise :class:`RenderCheckError` naming the edition and each failure."""
+def render_edition(snapshot: EditionSnapshot, templates_dir: Path, *, preview: bool = False
+                   ) -> RenderedEdition:
+    """Render and check; raise :class:`RenderCheckError` naming the edition and each failure.
+
+    ``preview`` adds what editors alone see (the items the selection left out).
+    """
     where = f"edition {snapshot.edition_key}"
     css = (templates_dir / "email.css").read_text(encoding="utf-8")
-    email_raw, text, web = render_templates(snapshot, templates_dir, css, where)
+    email_raw, text, web = render_templates(snapshot, templates_dir, css, where, preview)
     neutral = _neutralised(snapshot)
-    n_email, n_text, n_web = render_templates(neutral, templates_dir, css, where)
+    n_email, n_text, n_web = render_templates(neutral, templates_dir, css, where, preview)
     failures = (find_leftovers(n_email, name="email.html")
                 + find_leftovers(n_text, name="email.txt")
                 + find_leftovers(n_web, name="web.html"))
@@ -58,12 +62,13 @@ def render_edition(snapshot: EditionSnapshot, templates_dir: Path) -> RenderedEd
     return RenderedEdition(email_html=email_html, email_text=text, web_html=web, eml=eml)
 
 
-def render_templates(snapshot: EditionSnapshot, templates_dir: Path, css: str, where: str
-                     ) -> tuple[str, str, str]:
+def render_templates(snapshot: EditionSnapshot, templates_dir: Path, css: str, where: str,
+                     preview: bool = False) -> tuple[str, str, str]:
     """The email (not yet inlined), text and web templates, unchecked."""
     env = template_environment(templates_dir)
     context: dict[str, Any] = {"s": snapshot, "css": css, "unsubscribe_url": UNSUBSCRIBE_TOKEN,
-                               "html_dir": text_direction(snapshot.language)}
+                               "html_dir": text_direction(snapshot.language),
+                               "preview": preview}
     rendered: list[str] = []
     for name in (EMAIL_HTML, EMAIL_TEXT, WEB_HTML):
         try:
@@ -121,4 +126,4 @@ def render_revision(db_url: str, revision_id: int, out_dir: Path, templates_dir:
         snapshot = preview_snapshot(load_revision(db_url, revision_id))
     else:
         snapshot = require_approved(db_url, revision_id).snapshot
-    return write_rendered(render_edition(snapshot, templates_dir), out_dir)
+    return write_rendered(render_edition(snapshot, templates_dir, preview=preview), out_dir)

@@ -106,7 +106,9 @@ def apply_decisions(snapshot: EditionSnapshot, decisions: Decisions) -> EditionS
         if item.item_id in decisions.titles:
             update["title"] = decisions.titles[item.item_id]
         if item.item_id in decisions.summaries:
+            # The editor's text has no links: spans into the built text would be wrong.
             update["summary"], update["summary_cut"] = decisions.summaries[item.item_id], False
+            update["summary_links"] = []
         return item.model_copy(update=update) if update else item
 
     sections = {s.key: [edited(i) for i in s.items if i.item_id not in decisions.excluded]
