@@ -48,7 +48,7 @@ class NewsletterConfig(BaseModel):
     summary_chars: int = Field(480, ge=80, le=4000)
     #: Titles are capped too: one runaway title must not push the email past Gmail's clip.
     title_chars: int = Field(200, ge=40, le=1000)
-    #: Link text after each summary: short, and described by the item's title for screen
+    #: Link text after each summary: short; its aria-label adds the item's title for screen
     #: readers (docs/newsletter.md). ``{what}`` is "event", "story" or "publication";
     #: ``{title}`` (the whole title) is allowed but doubles the email's length.
     read_more: str = "More about this {what}"

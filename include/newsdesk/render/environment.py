@@ -22,6 +22,11 @@ TEXT_WIDTH = 72
 _BULLET_LIKE = re.compile(r"^(?:[-*•–—+>]|\d{1,3}[.)])$")
 #: Joins a bullet-like word to the word before it while wrapping (not a wrap point).
 _GLUE = "\x00"
+#: An unbroken run this long (a pasted URL) cannot wrap on a 320px screen by itself.
+_LONG_RUN = re.compile(r"\S{25,}")
+_AFTER_PUNCTUATION = re.compile(r"(?<=[/?&=_.-])(?=\w)")
+_EVERY_20 = re.compile(r"(\w{20})(?=\w)")
+BREAK = "\u200b"  # zero-width space: a place to wrap, invisible, ignored by screen readers
 
 
 def wrap_text(text: str, width: int = TEXT_WIDTH, indent: str = "", first: str | None = None
@@ -45,6 +50,18 @@ def wrap_text(text: str, width: int = TEXT_WIDTH, indent: str = "", first: str |
     return wrapped.replace(_GLUE, " ")
 
 
+def break_points(text: str) -> str:
+    """Long unbroken runs get zero-width spaces (after ``/ ? & = _ . -``, else every 20
+    letters) so a narrow screen can wrap them. CSS cannot do this in email: caniemail
+    records ``word-wrap``/``overflow-wrap``/``word-break`` as unsupported in Outlook,
+    Gmail or Yahoo."""
+    def split(match: re.Match[str]) -> str:
+        run = _AFTER_PUNCTUATION.sub(BREAK, match.group())
+        return BREAK.join(_EVERY_20.sub(rf"\1{BREAK}", part) for part in run.split(BREAK))
+
+    return _LONG_RUN.sub(split, text)
+
+
 def linked_summary(item: SnapshotItem) -> Markup:
     """The summary as HTML: escaped text, its kept links as ``<a>`` (see edition.links)."""
     parts: list[str] = []
@@ -52,11 +69,11 @@ def linked_summary(item: SnapshotItem) -> Markup:
     for link in item.summary_links:
         if link.start < position or link.end > len(item.summary):
             continue  # an editor changed the summary: a span that no longer fits is dropped
-        parts.append(str(escape(item.summary[position:link.start])))
-        label = escape(item.summary[link.start:link.end])
+        parts.append(str(escape(break_points(item.summary[position:link.start]))))
+        label = escape(break_points(item.summary[link.start:link.end]))
         parts.append(f'<a href="{escape(link.url)}">{label}</a>')
         position = link.end
-    parts.append(str(escape(item.summary[position:])))
+    parts.append(str(escape(break_points(item.summary[position:]))))
     return Markup("".join(parts))
 
 
@@ -93,6 +110,7 @@ def template_environment(templates_dir: Path) -> Environment:
     env.filters["wrap"] = wrap_text
     env.filters["sentence_case"] = sentence_case
     env.filters["linked_summary"] = linked_summary
+    env.filters["breakable"] = break_points
     env.filters["summary_text"] = summary_with_urls
     env.filters["direction"] = text_direction
     return env
