@@ -8,7 +8,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from tests.newsletter_factory import insert, seed_items
+from tests.newsletter_factory import day_event, insert, seed_items, utc
 
 from newsdesk.cli import newsletter
 from newsdesk.config import PROJECT_ROOT
@@ -69,6 +69,26 @@ def test_build_render_publish(sqlite_url: str, tmp_path: Path,
                 "--db", sqlite_url]) == 0
     assert (tmp_path / "site/2020Q4/index.html").exists()
     assert (tmp_path / "site/feed.atom").exists()
+
+
+def test_build_lists_what_was_left_out_before_the_revision_id(
+        sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    items, clusters = seed_items()
+    items.append(day_event(90, "nispacee", "30th NISPAcee Annual Conference", (2022, 6, 1),
+                           published_at=utc(2020, 11, 16)))
+    insert(sqlite_url, items, clusters)
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(REGISTRY)
+    assert run(["newsletter", "build", "--quarter", "2020Q4", "--db", sqlite_url,
+                "--sources", str(sources)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[1:4] == [
+        "left out (2; see docs/newsletter.md, Selection):",
+        "  item 10 (nispacee) The 29th NISPAcee Annual Conference 2021: starts on 20 May 2021, "
+        "after the next quarter, and was not announced in this one",
+        "  item 90 (nispacee) 30th NISPAcee Annual Conference: starts on 1 June 2022, beyond "
+        "the 6-month horizon for upcoming events"]
+    assert out[-1].isdigit()
 
 
 def test_default_config_file_is_the_project_one() -> None:
