@@ -10,7 +10,6 @@ uses), or ``--sink DIR`` to write ``.eml`` files instead of sending.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import replace
 from datetime import timedelta
@@ -77,7 +76,7 @@ def run_send(args: argparse.Namespace) -> int:
     if args.sink is not None:
         transport: Any = DirectoryTransport(args.sink)
     else:
-        uri = args.smtp or os.environ.get("AIRFLOW_CONN_SMTP_DEFAULT")
+        uri = args.smtp or settings.smtp_uri
         if not uri:
             raise ConfigError("delivery send: no relay (give --smtp URI or --sink DIR, or set "
                               "AIRFLOW_CONN_SMTP_DEFAULT)")
