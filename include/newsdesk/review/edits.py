@@ -95,6 +95,17 @@ def load_decisions(session: Session, edition_id: int) -> Decisions:
                      titles=titles, summaries=summaries, places=places)
 
 
+def excluded_items(db_url: str, edition_id: int) -> list[tuple[int, str]]:
+    """The items editors left out of the edition, as ``(item id, title)`` (to restore)."""
+    from newsdesk.store.items import item_titles
+
+    with session_scope(db_url) as session:
+        excluded = sorted(load_decisions(session, edition_id).excluded)
+        titles = item_titles(session, excluded)
+    return [(item_id, titles.get(item_id, f"item {item_id} (no longer stored)"))
+            for item_id in excluded]
+
+
 def apply_decisions(snapshot: EditionSnapshot, decisions: Decisions) -> EditionSnapshot:
     """The snapshot with every decision applied (pure). Sections left empty are dropped.
 

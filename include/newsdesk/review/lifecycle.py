@@ -202,6 +202,12 @@ def list_revisions(db_url: str, edition_key: str, kind: str = "quarterly"
         return [store.to_record(row) for row in store.revision_rows(session, edition.id)]
 
 
+def list_editions(db_url: str) -> list[tuple[str, str]]:
+    """Every edition as ``(kind, key)``, newest first (the editors' list of editions)."""
+    with session_scope(db_url) as session:
+        return [(edition.kind, edition.key) for edition in store.all_editions(session)]
+
+
 def audit_trail(db_url: str, edition_key: str, kind: str = "quarterly") -> list[Transition]:
     """Every state move of every revision of the edition, oldest first."""
     with session_scope(db_url) as session:

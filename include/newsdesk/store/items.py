@@ -250,6 +250,14 @@ def list_items(session: Session) -> list[ItemRow]:
     return list(session.scalars(select(ItemRow).order_by(ItemRow.id)))
 
 
+def item_titles(session: Session, item_ids: list[int]) -> dict[int, str]:
+    """The titles of these items by id (ids that no longer exist are left out)."""
+    if not item_ids:
+        return {}
+    rows = session.execute(select(ItemRow.id, ItemRow.title).where(ItemRow.id.in_(item_ids)))
+    return {int(item_id): str(title) for item_id, title in rows}
+
+
 def item_as_json(row: ItemRow) -> dict[str, Any]:
     """The ``newsdesk items --json`` object of one item (a contract: keys are only added).
 

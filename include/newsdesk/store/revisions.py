@@ -73,6 +73,12 @@ def find_edition(session: Session, key: str, kind: str) -> EditionRow | None:
                                                     EditionRow.kind == kind)).first()
 
 
+def all_editions(session: Session) -> list[EditionRow]:
+    """Every edition, newest first (by when it was first built)."""
+    return list(session.scalars(select(EditionRow).order_by(EditionRow.created_at.desc(),
+                                                            EditionRow.id.desc())).all())
+
+
 def ensure_edition(session: Session, key: str, kind: str) -> EditionRow:
     edition = find_edition(session, key, kind)
     if edition is None:
