@@ -189,6 +189,8 @@ def _newsletter(api: AirflowAPI, newsdesk: NewsdeskEnv, standalone: Standalone,
           f"[TEST] copy goes to the mail sink; review the draft in the Airflow UI under "
           f"Browse > Required Actions (task review_1). Once approved it is delivered to the "
           f"fixture list: {mail_dir / 'index.html'}", flush=True)
+    print(f"Edit the draft in the editors' page (Newsletter editions in the UI's navigation): "
+          f"{api.api_url}/newsdesk/editions/quarterly/{DEMO_QUARTER}", flush=True)
     print("Airflow keeps running (partner_ingest every 6 hours). Press Ctrl-C to stop.",
           flush=True)
     reported = False
